@@ -1,0 +1,102 @@
+/**
+ * From photos to subjects: one score per person, so that a subject with ten photos does not
+ * count ten times.
+ */
+import type { StatsWarning } from './types.js';
+import {
+  checkConsistentLength,
+  statsError,
+  toBinaryLabels,
+  toFiniteScores,
+  type NumericArray,
+} from './validate.js';
+import { lookUpOption } from '../util/options.js';
+
+export const AGGREGATIONS = ['mean', 'max'] as const;
+/** How photo scores combine into a subject score: their mean, or their maximum. */
+export type Aggregation = (typeof AGGREGATIONS)[number];
+
+/** One row per subject, in order of first appearance. */
+export interface SubjectScores {
+  subject: string[];
+  label: number[];
+  score: number[];
+  /** Photos per subject. */
+  nPhotos: number[];
+  /** Covariates per subject: the value shared by its photos, or null if they differ. */
+  covariates: Record<string, (string | null)[]>;
+  /** The rule used, recorded in every output. */
+  aggregation: Aggregation;
+  warnings: StatsWarning[];
+}
+
+/**
+ * Aggregates photo-level scores to subject level by their mean or maximum. A subject's photos
+ * must share one label (`inconsistent_subject_label` naming the subject and index otherwise).
+ * A covariate that differs between a subject's photos (e.g. age band across follow-up visits) is
+ * null for that subject, with a `covariate_varies_within_subject` warning.
+ *
+ * @example
+ * aggregateBySubject(['a', 'a', 'b'], [1, 1, 0], [0.2, 0.6, 0.3], { method: 'max' })
+ * // { subject: ['a', 'b'], label: [1, 0], score: [0.6, 0.3], nPhotos: [2, 1], … }
+ */
+export function aggregateBySubject(
+  subjects: ArrayLike<string | number>,
+  yTrue: ArrayLike<number | boolean>,
+  yScore: NumericArray,
+  options: { method?: Aggregation; covariates?: Record<string, ArrayLike<string>> } = {},
+): SubjectScores {
+  const method = lookUpOption('method', options.method ?? 'mean', AGGREGATIONS);
+  const covariates = options.covariates ?? {};
+  checkConsistentLength({ subjects, yTrue, yScore, ...covariates });
+  const y = toBinaryLabels(yTrue);
+  const s = toFiniteScores(yScore);
+  const index = new Map<string, number>();
+  const out: SubjectScores = {
+    subject: [],
+    label: [],
+    score: [],
+    nPhotos: [],
+    covariates: Object.fromEntries(Object.keys(covariates).map((k) => [k, []])),
+    aggregation: method,
+    warnings: [],
+  };
+  const varying = new Set<string>();
+  for (let i = 0; i < y.length; i++) {
+    const key = String(subjects[i]);
+    let j = index.get(key);
+    if (j === undefined) {
+      j = out.subject.length;
+      index.set(key, j);
+      out.subject.push(key);
+      out.label.push(y[i]);
+      out.score.push(s[i]);
+      out.nPhotos.push(1);
+      for (const [name, values] of Object.entries(covariates)) out.covariates[name].push(values[i]);
+      continue;
+    }
+    if (out.label[j] !== y[i]) {
+      statsError('inconsistent_subject_label', `subject "${key}" has photos labelled both 0 and 1 (index ${i})`, {
+        subject: key,
+        index: i,
+      });
+    }
+    out.score[j] = method === 'max' ? Math.max(out.score[j], s[i]) : out.score[j] + s[i];
+    out.nPhotos[j]++;
+    for (const [name, values] of Object.entries(covariates)) {
+      if (out.covariates[name][j] !== null && out.covariates[name][j] !== values[i]) {
+        out.covariates[name][j] = null;
+        varying.add(name);
+      }
+    }
+  }
+  if (method === 'mean') for (let j = 0; j < out.score.length; j++) out.score[j] /= out.nPhotos[j];
+  for (const name of varying) {
+    out.warnings.push({
+      code: 'covariate_varies_within_subject',
+      metric: name,
+      message: `${name} differs between photos of one subject; those subjects have no ${name} at subject level`,
+    });
+  }
+  return out;
+}
