@@ -85,6 +85,12 @@ export function compareWithReaders(
     const members = idx.map((i) => groups[i]);
     const memberScales = idx.map((i) => scales[i]);
     for (const kind of ['binary', 'rating'] as const) {
+      // A level whose readers of this kind are exactly all readers of this kind repeats "all".
+      const sameAsAll = (k: typeof kind) =>
+        groupName !== 'all' &&
+        idx.filter((i) => (scales[i] === 'binary') === (k === 'binary')).length ===
+          scales.filter((sc) => (sc === 'binary') === (k === 'binary')).length;
+      if (sameAsAll(kind)) continue;
       const c = compareWithReaderGroup(predictions, groupName, members, memberScales, kind, boot);
       if (c !== null) pooled.push(c);
     }

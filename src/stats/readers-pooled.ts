@@ -183,19 +183,19 @@ export function compareWithReaderGroup(
   const boot = bootstrapBySubject(subjects, stat, { strata: yU, nResamples, seed, level: options.level, keepReplicates: true });
   const q: Record<string, PooledQuantity> = {};
   for (const name of stat.names) q[name] = quantity(boot.estimates[name], name.endsWith('Difference'));
-  const who = `${group === 'all' ? 'the' : `the ${group}`} readers (${chosen.length})`;
+  const who = `the ${chosen.length === 1 ? `${group === 'all' ? '' : `${group} `}reader's` : `${chosen.length} ${group === 'all' ? '' : `${group} `}readers'`}`;
   let summary: string;
   if (kind === 'binary') {
     const d = q.sensitivityDifference;
     summary =
-      `At ${who}' mean specificity of ${fmt(q.readersMeanSpecificity.estimate)}, the model's sensitivity is ` +
+      `At ${who} ${chosen.length === 1 ? '' : 'mean '}specificity of ${fmt(q.readersMeanSpecificity.estimate)}, the model's sensitivity is ` +
       `${fmt(q.modelSensitivityAtReadersSpecificity.estimate)} (${fmtCi(q.modelSensitivityAtReadersSpecificity)}) ` +
-      `against their mean sensitivity of ${fmt(q.readersMeanSensitivity.estimate)}: a difference of ${fmt(d.estimate)} ` +
+      `against their ${chosen.length === 1 ? '' : 'mean '}sensitivity of ${fmt(q.readersMeanSensitivity.estimate)}: a difference of ${fmt(d.estimate)} ` +
       `(${fmtCi(d)}), p ${fmtP(d.pValue)} (subject bootstrap, ${nResamples} replicates).`;
   } else {
     const d = q.aucDifference;
     summary =
-      `The model's AUC is ${fmt(q.modelAuc.estimate)} (${fmtCi(q.modelAuc)}) against ${who}' mean AUC of ` +
+      `The model's AUC is ${fmt(q.modelAuc.estimate)} (${fmtCi(q.modelAuc)}) against ${who} ${chosen.length === 1 ? '' : 'mean '}AUC of ` +
       `${fmt(q.readersMeanAuc.estimate)} (${fmtCi(q.readersMeanAuc)}): a difference of ${fmt(d.estimate)} (${fmtCi(d)}), ` +
       `p ${fmtP(d.pValue)} (subject bootstrap, ${nResamples} replicates).`;
   }

@@ -14,7 +14,7 @@ import {
   countConfusion,
   type ClassificationMetrics,
 } from './threshold-metrics.js';
-import { thresholdForSensitivity, thresholdForSpecificity } from './thresholds.js';
+import { thresholdForSpecificity } from './thresholds.js';
 import type { ProportionEstimate, StatsWarning } from './types.js';
 import { statsError } from './validate.js';
 

@@ -33,7 +33,8 @@ export type StatsWarningCode =
   | 'single_class_subgroup'
   | 'covariate_varies_within_subject'
   | 'reader_images_missing'
-  | 'few_cases';
+  | 'few_cases'
+  | 'clustered_cases';
 
 /** A warning about an undefined or unreliable value; `metric` names the value concerned. */
 export interface StatsWarning {

@@ -1,0 +1,257 @@
+/**
+ * The evaluation report: reads the predictions (and reader ratings), runs the statistics at photo
+ * and subject level, and writes `metrics.json` (every number at full precision), `summary.md` and
+ * the figures. `evaluateStudy` is the pure part (tables in, metrics out); `runEvaluation` adds the
+ * file I/O the CLI needs.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import {
+  aggregateBySubject,
+  compareWithReaders,
+  diagnosticAccuracy,
+  parsePredictionsCsv,
+  parseReadersCsv,
+  subgroupTable,
+  type Aggregation,
+  type DiagnosticAccuracy,
+  type PredictionTable,
+  type ReaderRatingTable,
+  type ReaderStudy,
+  type StatsWarning,
+  type SubgroupTable,
+  type ThresholdSpec,
+} from '../stats/index.js';
+import { EndofaceError } from '../errors.js';
+import { SOFTWARE_VERSION } from '../version.js';
+import { evaluationMarkdown } from './markdown.js';
+import { calibrationSpec, precisionRecallSpec, readerPoints, renderSvg, rocSpec, svgToPng } from './plots.js';
+
+export const DISCLAIMER =
+  'endoface is research software, not a medical device; these results must not be used to diagnose, treat or exclude any condition.';
+
+/** Options of the evaluation (the CLI's flags). */
+export interface EvaluationOptions {
+  /** How photo scores combine into subject scores, default "mean". */
+  aggregate?: Aggregation;
+  /** Covariates to tabulate (columns of the predictions file). */
+  by?: string[];
+  /** Pre-declared thresholds, default 0.5, Youden, sensitivity ≥ 0.9. */
+  thresholds?: ThresholdSpec[];
+  /** Primary threshold for the reader comparison (McNemar, kappa), default the first numeric threshold or 0.5. */
+  readerThreshold?: number;
+  prevalence?: number;
+  level?: number;
+  nResamples?: number;
+  seed?: number;
+}
+
+/** Everything written to metrics.json. */
+export interface EvaluationMetrics {
+  software: { name: 'endoface'; version: string };
+  disclaimer: string;
+  inputs: { predictions: InputFile; readers: InputFile | null };
+  options: Required<Omit<EvaluationOptions, 'prevalence' | 'readerThreshold'>> & {
+    prevalence: number | null;
+    readerThreshold: number;
+  };
+  /** Photo-level analysis; bootstrap intervals resample subjects. */
+  photo: DiagnosticAccuracy;
+  /** Subject-level analysis on aggregated scores. */
+  subject: DiagnosticAccuracy & { aggregation: Aggregation };
+  readers: ReaderStudy | null;
+  subgroups: { photo: SubgroupTable[]; subject: SubgroupTable[] };
+  warnings: StatsWarning[];
+}
+
+/** A file read, identified by name, size in rows and content hash. */
+export interface InputFile {
+  file: string;
+  sha256: string;
+  rows: number;
+}
+
+/** Result of {@link runEvaluation}. */
+export interface EvaluationResult {
+  metrics: EvaluationMetrics;
+  /** Paths written. */
+  files: string[];
+}
+
+/** Runs every analysis on parsed tables. Pure and deterministic for a given seed. */
+export function evaluateStudy(
+  predictions: PredictionTable,
+  ratings: ReaderRatingTable | null,
+  options: EvaluationOptions = {},
+  inputs: EvaluationMetrics['inputs'] = {
+    predictions: { file: '', sha256: '', rows: predictions.image.length },
+    readers: null,
+  },
+): EvaluationMetrics {
+  const resolved = {
+    aggregate: options.aggregate ?? 'mean',
+    by: options.by ?? [],
+    thresholds: options.thresholds ?? [0.5, 'youden', { sensitivity: 0.9 }],
+    level: options.level ?? 0.95,
+    nResamples: options.nResamples ?? 2000,
+    seed: options.seed ?? 20240229,
+    prevalence: options.prevalence ?? null,
+    readerThreshold:
+      options.readerThreshold ??
+      (options.thresholds ?? [0.5]).find((t): t is number => typeof t === 'number') ??
+      0.5,
+  };
+  for (const name of resolved.by) {
+    if (!(name in predictions.covariates)) {
+      throw new EndofaceError(
+        'missing_column',
+        `--by ${name}: the predictions have no column "${name}" (covariates: ${Object.keys(predictions.covariates).join(', ') || 'none'})`,
+        {
+          parameter: 'by',
+          value: name,
+        },
+      );
+    }
+  }
+  const common = {
+    thresholds: resolved.thresholds,
+    level: resolved.level,
+    nResamples: resolved.nResamples,
+    seed: resolved.seed,
+    prevalence: resolved.prevalence ?? undefined,
+  };
+  const { label, score, subject } = predictions;
+  const photo = diagnosticAccuracy(label, score, subject, common);
+  const agg = aggregateBySubject(subject, label, score, {
+    method: resolved.aggregate,
+    covariates: Object.fromEntries(resolved.by.map((b) => [b, predictions.covariates[b]])),
+  });
+  const subjectLevel = {
+    aggregation: agg.aggregation,
+    ...diagnosticAccuracy(agg.label, agg.score, agg.subject, common),
+  };
+  const subgroupOptions = { threshold: resolved.readerThreshold, level: resolved.level };
+  const subgroups = {
+    photo: resolved.by.map((b) => subgroupTable(label, score, predictions.covariates[b], b, subgroupOptions)),
+    subject: resolved.by.map((b) =>
+      subgroupTable(
+        agg.label,
+        agg.score,
+        agg.covariates[b].map((v) => v ?? ''),
+        b,
+        subgroupOptions,
+      ),
+    ),
+  };
+  const readers =
+    ratings === null
+      ? null
+      : compareWithReaders(predictions, ratings, {
+          threshold: resolved.readerThreshold,
+          level: resolved.level,
+          nResamples: resolved.nResamples,
+          seed: resolved.seed,
+        });
+  const tag = (where: string, ws: StatsWarning[]) =>
+    ws.map((w) => ({ ...w, metric: `${where}:${w.metric ?? ''}` }));
+  return {
+    software: { name: 'endoface', version: SOFTWARE_VERSION },
+    disclaimer: DISCLAIMER,
+    inputs,
+    options: resolved,
+    photo,
+    subject: subjectLevel,
+    readers,
+    subgroups,
+    warnings: [
+      ...tag('photo', photo.warnings),
+      ...tag('subject', [...agg.warnings, ...subjectLevel.warnings]),
+      ...tag(
+        'subgroups',
+        [...subgroups.photo, ...subgroups.subject].flatMap((t) => t.warnings),
+      ),
+      ...tag('readers', readers?.warnings ?? []),
+    ],
+  };
+}
+
+/**
+ * JSON with non-finite numbers kept: ±Infinity (the ROC curve's first threshold) is written as
+ * the string "Infinity" / "-Infinity" instead of JSON.stringify's silent null.
+ */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2);
+}
+
+async function readInput(path: string): Promise<{ text: string; sha256: string }> {
+  let buf: Buffer;
+  try {
+    buf = await readFile(path);
+  } catch (e) {
+    throw new EndofaceError(
+      'file_not_found',
+      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      { file: path },
+    );
+  }
+  return { text: buf.toString('utf8'), sha256: createHash('sha256').update(buf).digest('hex') };
+}
+
+/**
+ * Reads `predictionsPath` (and `readersPath`), evaluates, and writes into `outDir`:
+ * `metrics.json`, `summary.md`, and `roc`, `calibration`, `precision-recall` figures as `.svg`,
+ * `.png` and their Vega-Lite `.vl.json` specs.
+ */
+export async function runEvaluation(
+  paths: { predictions: string; readers?: string; out: string },
+  options: EvaluationOptions = {},
+): Promise<EvaluationResult> {
+  const p = await readInput(paths.predictions);
+  const predictions = parsePredictionsCsv(p.text, basename(paths.predictions));
+  let ratings: ReaderRatingTable | null = null;
+  let readersInput: InputFile | null = null;
+  if (paths.readers !== undefined) {
+    const r = await readInput(paths.readers);
+    ratings = parseReadersCsv(r.text, basename(paths.readers));
+    readersInput = { file: paths.readers, sha256: r.sha256, rows: ratings.image.length };
+  }
+  const metrics = evaluateStudy(predictions, ratings, options, {
+    predictions: { file: paths.predictions, sha256: p.sha256, rows: predictions.image.length },
+    readers: readersInput,
+  });
+  await mkdir(paths.out, { recursive: true });
+  const files: string[] = [];
+  const write = async (name: string, data: string | Buffer) => {
+    const path = join(paths.out, name);
+    await writeFile(path, data);
+    files.push(path);
+  };
+  await write('metrics.json', toJson(metrics) + '\n');
+  await write('summary.md', evaluationMarkdown(metrics));
+  const ph = metrics.photo;
+  const auc = `AUC ${ph.auc.estimate.toFixed(3)}`;
+  const specs = {
+    roc: rocSpec(ph.rocCurve, auc, metrics.readers === null ? [] : readerPoints(metrics.readers.readers)),
+    'precision-recall': precisionRecallSpec(
+      ph.precisionRecallCurve,
+      `Average precision ${ph.averagePrecision.estimate.toFixed(3)}; dashed line = prevalence`,
+      ph.nPositive / ph.nCases,
+    ),
+    ...(ph.calibration === null
+      ? {}
+      : {
+          calibration: calibrationSpec(
+            ph.calibration.uniform,
+            `Photo level, ${ph.calibration.uniform.nBins} uniform bins; bars = Wilson 95 % CI; labels = photos per bin`,
+          ),
+        }),
+  };
+  for (const [name, spec] of Object.entries(specs)) {
+    const svg = await renderSvg(spec);
+    await write(`${name}.vl.json`, JSON.stringify(spec, null, 2) + '\n');
+    await write(`${name}.svg`, svg);
+    await write(`${name}.png`, await svgToPng(svg));
+  }
+  return { metrics, files };
+}
