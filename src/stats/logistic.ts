@@ -14,7 +14,11 @@ export interface LogisticFit {
 }
 
 /**
- * Fits a + b·x to binary y with optional case weights. With `fixedSlope`, b is held at that value
+ * Fits a + b·x to binary y with optional case weights. With one predictor the maximum-likelihood
+ * slope is infinite exactly when x separates the classes, allowing ties at the boundary
+ * (max x of one class ≤ min x of the other; Albert & Anderson, Biometrika 1984): that is
+ * checked first, because Newton steps shrink as the fitted probabilities saturate and would
+ * otherwise look converged at an arbitrary large slope. With `fixedSlope`, b is held at that value
  * (an offset) and only a is fitted. `start` warm-starts the iteration (the bootstrap passes the
  * full-sample fit). Returns null when the fit diverges (perfect separation: coefficients beyond
  * 1e6), the information matrix is singular, or 100 steps do not converge (relative step < 1e-12).
@@ -26,6 +30,7 @@ export function fitLogistic(
   fixedSlope: number | null,
   start: { a: number; b: number } = { a: 0, b: 1 },
 ): LogisticFit | null {
+  if (fixedSlope === null && separated(y, x, weights)) return null;
   let a = start.a;
   let b = fixedSlope ?? start.b;
   for (let iter = 1; iter <= 100; iter++) {
@@ -69,4 +74,23 @@ export function fitLogistic(
     }
   }
   return null;
+}
+
+/** True when x (quasi-)completely separates the classes among cases of positive weight. */
+function separated(y: Uint8Array, x: Float64Array, weights: Float64Array | null): boolean {
+  let minPos = Infinity;
+  let maxPos = -Infinity;
+  let minNeg = Infinity;
+  let maxNeg = -Infinity;
+  for (let i = 0; i < y.length; i++) {
+    if (weights !== null && weights[i] === 0) continue;
+    if (y[i] === 1) {
+      minPos = Math.min(minPos, x[i]);
+      maxPos = Math.max(maxPos, x[i]);
+    } else {
+      minNeg = Math.min(minNeg, x[i]);
+      maxNeg = Math.max(maxNeg, x[i]);
+    }
+  }
+  return maxNeg <= minPos || maxPos <= minNeg;
 }

@@ -1,0 +1,91 @@
+// Edge cases: one class, perfect separation, all scores tied, one case per class, bad values.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  averagePrecisionScore,
+  brierScoreLoss,
+  calibrationSlopeIntercept,
+  delongCi,
+  delongTest,
+  diagnosticAccuracy,
+  rocAucScore,
+  rocCurve,
+  thresholdMetrics,
+  youdenThreshold,
+} from '../../src/stats/index.js';
+import { isEndofaceError } from '../../src/errors.js';
+
+const code = (c: string, detail?: Record<string, unknown>) => (e: unknown) => {
+  assert.ok(isEndofaceError(e), `expected an EndofaceError, got ${String(e)}`);
+  assert.equal(e.code, c, e.message);
+  for (const [k, v] of Object.entries(detail ?? {})) assert.deepEqual(e.details[k], v, `details.${k}`);
+  return true;
+};
+
+test('a single class is a clear single_class error everywhere a ranking metric needs both', () => {
+  for (const f of [rocAucScore, averagePrecisionScore, delongCi, rocCurve, youdenThreshold] as const) {
+    assert.throws(() => f([1, 1, 1], [0.2, 0.5, 0.9]), code('single_class', { nPositive: 3, nNegative: 0 }));
+  }
+  assert.throws(() => delongCi([0, 0], [0.2, 0.5]), /only negatives/);
+});
+
+test('perfect separation: AUC 1, DeLong SE 0 and CI [1, 1], calibration slope null with no_convergence', () => {
+  const y = [0, 0, 0, 1, 1, 1];
+  const s = [0.1, 0.2, 0.3, 0.7, 0.8, 0.9];
+  assert.equal(rocAucScore(y, s), 1);
+  const ci = delongCi(y, s);
+  assert.deepEqual([ci.estimate, ci.standardError, ci.lower, ci.upper], [1, 0, 1, 1]);
+  assert.equal(averagePrecisionScore(y, s), 1);
+  const yd = youdenThreshold(y, s);
+  assert.equal(yd.threshold, 0.5);
+  assert.equal(yd.youdenIndex, 1);
+  const fit = calibrationSlopeIntercept(y, s);
+  assert.equal(fit.slope, null);
+  assert.ok(fit.warnings.some((w) => w.code === 'no_convergence'));
+  // Inverted separation gives 0, not a silently flipped 1.
+  assert.equal(rocAucScore(y, s.map((v) => 1 - v)), 0);
+});
+
+test('all scores tied: AUC 0.5, ROC (0,0)→(1,1), AP = prevalence, DeLong test of identical scores p = 1', () => {
+  const y = [0, 1, 0, 1, 1];
+  const s = [0.4, 0.4, 0.4, 0.4, 0.4];
+  assert.equal(rocAucScore(y, s), 0.5);
+  assert.deepEqual(rocCurve(y, s), { fpr: [0, 1], tpr: [0, 1], thresholds: [Infinity, 0.4] });
+  assert.equal(averagePrecisionScore(y, s), 0.6);
+  const ci = delongCi(y, s);
+  assert.equal(ci.standardError, 0);
+  const t = delongTest(y, s, s);
+  assert.deepEqual([t.statistic, t.pValue, t.correlation], [0, 1, null]);
+  const yd = youdenThreshold(y, s);
+  assert.equal(yd.youdenIndex, 0);
+  // At a threshold above every score nobody is called positive: PPV is null with a warning.
+  const m = thresholdMetrics(y, s, { threshold: 0.5 });
+  assert.equal(m.ppv.estimate, null);
+  assert.equal(m.mcc, null);
+  assert.ok(m.warnings.some((w) => w.code === 'zero_division' && w.metric === 'ppv'));
+  assert.equal(m.npv.estimate, 0.4);
+});
+
+test('one case per class: AUC defined, DeLong variance 0 by the stated rule, no NaN anywhere', () => {
+  assert.equal(rocAucScore([0, 1], [0.3, 0.6]), 1);
+  assert.equal(rocAucScore([0, 1], [0.6, 0.3]), 0);
+  assert.equal(rocAucScore([0, 1], [0.5, 0.5]), 0.5);
+  const ci = delongCi([0, 1], [0.3, 0.6]);
+  assert.equal(ci.standardError, 0);
+  const d = diagnosticAccuracy([0, 1], [0.3, 0.6], ['a', 'b'], { nResamples: 50, seed: 3 });
+  assert.equal(d.auc.estimate, 1);
+  assert.doesNotMatch(JSON.stringify(d), /NaN/);
+});
+
+test('NaN, Infinity or missing scores are rejected with the index named', () => {
+  assert.throws(() => rocAucScore([0, 1, 0], [0.1, NaN, 0.3]), code('invalid_score', { index: 1, parameter: 'yScore' }));
+  assert.throws(() => delongCi([0, 1, 0], [0.1, 0.2, Infinity]), code('invalid_score', { index: 2 }));
+  const holes: number[] = [0.1, 0.2, 0.3];
+  delete holes[2];
+  assert.throws(() => rocAucScore([0, 1, 0], holes), code('invalid_score', { index: 2, value: null }));
+  assert.throws(() => rocAucScore([0, 2, 1], [0.1, 0.2, 0.3]), code('invalid_label', { index: 1, value: 2 }));
+  assert.throws(() => rocAucScore([0, 1], [0.1, 0.2, 0.3]), code('length_mismatch', { parameter: 'yScore' }));
+  assert.throws(() => rocAucScore([], []), code('empty_input'));
+  assert.throws(() => brierScoreLoss([0, 1], [0.2, 1.4]), code('score_out_of_range', { index: 1 }));
+  assert.throws(() => delongCi([0, 1], [0.2, 0.4], { level: 95 }), code('invalid_parameter', { parameter: 'level' }));
+});
