@@ -155,7 +155,7 @@ export interface CalibrationFit {
  * warning; a fit that diverges (perfect separation) gives null with `no_convergence`.
  *
  * @example
- * calibrationSlopeIntercept([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]).slope.estimate // 1.3588…
+ * calibrationSlopeIntercept([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]).slope.estimate // 1.8910580…
  */
 export function calibrationSlopeIntercept(
   yTrue: ArrayLike<number | boolean>,

@@ -48,45 +48,40 @@ export interface Placements {
   v01: Float64Array;
 }
 
+/**
+ * For each value of `a`, how many values of `b` lie below it, ties counted ½ — a merge of the two
+ * sorted lists (Sun & Xu's midrank difference Tz − Tx, without forming the ranks).
+ */
+function halfCountsBelow(a: Float64Array, b: Float64Array): Float64Array {
+  const order = Uint32Array.from({ length: a.length }, (_, i) => i).sort((x, y) => a[x] - a[y]);
+  const sortedB = Float64Array.from(b).sort();
+  const out = new Float64Array(a.length);
+  let lo = 0;
+  for (let i = 0; i < a.length; ) {
+    const v = a[order[i]];
+    let iEnd = i;
+    while (iEnd < a.length && a[order[iEnd]] === v) iEnd++;
+    while (lo < sortedB.length && sortedB[lo] < v) lo++;
+    let hi = lo;
+    while (hi < sortedB.length && sortedB[hi] === v) hi++;
+    const count = lo + (hi - lo) / 2;
+    for (let t = i; t < iEnd; t++) out[order[t]] = count;
+    i = iEnd;
+  }
+  return out;
+}
+
 /** Computes {@link Placements} for labels `y` (both classes present) and scores `s`. O(n log n). */
 export function delongPlacements(y: Uint8Array, s: Float64Array): Placements {
-  const n = y.length;
-  const posIdx: number[] = [];
-  const negIdx: number[] = [];
-  for (let i = 0; i < n; i++) (y[i] === 1 ? posIdx : negIdx).push(i);
-  const m = posIdx.length;
-  const k = negIdx.length;
-  // Positions within each class, sorted by score ascending.
-  const pos = Uint32Array.from({ length: m }, (_, i) => i).sort((a, b) => s[posIdx[a]] - s[posIdx[b]]);
-  const neg = Uint32Array.from({ length: k }, (_, i) => i).sort((a, b) => s[negIdx[a]] - s[negIdx[b]]);
-  const v10 = new Float64Array(m);
-  const v01 = new Float64Array(k);
-  // For each tied group of positives: negatives strictly below and tied.
-  let j = 0;
-  for (let i = 0; i < m; ) {
-    const v = s[posIdx[pos[i]]];
-    let iEnd = i;
-    while (iEnd < m && s[posIdx[pos[iEnd]]] === v) iEnd++;
-    while (j < k && s[negIdx[neg[j]]] < v) j++;
-    let jEnd = j;
-    while (jEnd < k && s[negIdx[neg[jEnd]]] === v) jEnd++;
-    const placement = (j + (jEnd - j) / 2) / k;
-    for (let t = i; t < iEnd; t++) v10[pos[t]] = placement;
-    i = iEnd;
-  }
-  // For each tied group of negatives: positives strictly above and tied.
-  let p = 0;
-  for (let i = 0; i < k; ) {
-    const v = s[negIdx[neg[i]]];
-    let iEnd = i;
-    while (iEnd < k && s[negIdx[neg[iEnd]]] === v) iEnd++;
-    while (p < m && s[posIdx[pos[p]]] < v) p++;
-    let pEnd = p;
-    while (pEnd < m && s[posIdx[pos[pEnd]]] === v) pEnd++;
-    const placement = (m - pEnd + (pEnd - p) / 2) / m;
-    for (let t = i; t < iEnd; t++) v01[neg[t]] = placement;
-    i = iEnd;
-  }
+  const pos: number[] = [];
+  const neg: number[] = [];
+  for (let i = 0; i < y.length; i++) (y[i] === 1 ? pos : neg).push(s[i]);
+  const x = Float64Array.from(pos);
+  const z = Float64Array.from(neg);
+  const m = x.length;
+  const n = z.length;
+  const v10 = halfCountsBelow(x, z).map((c) => c / n);
+  const v01 = halfCountsBelow(z, x).map((c) => 1 - c / m);
   let sum = 0;
   for (let i = 0; i < m; i++) sum += v10[i];
   return { auc: sum / m, v10, v01 };

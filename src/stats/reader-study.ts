@@ -66,7 +66,7 @@ function readerSentence(r: ReaderResult): string {
  *
  * @example
  * const study = compareWithReaders(predictions, ratings, { seed: 1 });
- * study.summary[0] // "At the readers (2)' mean specificity of 0.762, the model's sensitivity is …"
+ * study.summary[0] // "At the 2 readers' mean specificity of 0.762, the model's sensitivity is …"
  */
 export function compareWithReaders(
   predictions: ModelPredictions,

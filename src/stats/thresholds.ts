@@ -82,6 +82,27 @@ export function youdenThreshold(yTrue: ArrayLike<number | boolean>, yScore: Nume
 }
 
 /**
+ * The operating point meeting a target rate: walks the thresholds from the top and stops at the
+ * first reaching the sensitivity target, or at the last keeping the specificity target.
+ */
+function thresholdForTarget(
+  yTrue: ArrayLike<number | boolean>,
+  yScore: NumericArray,
+  target: number,
+  rate: 'sensitivity' | 'specificity',
+): OperatingPoint {
+  const name = rate === 'sensitivity' ? 'targetSensitivity' : 'targetSpecificity';
+  checkInRange(name, target, 0, 1);
+  const c = confusionAtThresholds(yTrue, yScore);
+  const sensitivityAt = (k: number) => (k < 0 ? 0 : c.tps[k] / c.nPos);
+  const specificityAt = (k: number) => (k < 0 ? 1 : 1 - c.fps[k] / c.nNeg);
+  let k = -1;
+  if (rate === 'sensitivity') while (k < c.tps.length - 1 && sensitivityAt(k) < target) k++;
+  else while (k + 1 < c.tps.length && specificityAt(k + 1) >= target) k++;
+  return pointAt(c, k, `${rate}>=${target}`, []);
+}
+
+/**
  * The most specific threshold whose sensitivity is at least `targetSensitivity` (pROC's
  * `coords(…, x = sensitivity, input = "sensitivity")` picks the same point on the empirical curve).
  *
@@ -94,11 +115,7 @@ export function thresholdForSensitivity(
   yScore: NumericArray,
   targetSensitivity: number,
 ): OperatingPoint {
-  checkInRange('targetSensitivity', targetSensitivity, 0, 1);
-  const c = confusionAtThresholds(yTrue, yScore);
-  let k = -1;
-  while (k < c.tps.length - 1 && (k < 0 ? 0 : c.tps[k] / c.nPos) < targetSensitivity) k++;
-  return pointAt(c, k, `sensitivity>=${targetSensitivity}`, []);
+  return thresholdForTarget(yTrue, yScore, targetSensitivity, 'sensitivity');
 }
 
 /**
@@ -113,9 +130,5 @@ export function thresholdForSpecificity(
   yScore: NumericArray,
   targetSpecificity: number,
 ): OperatingPoint {
-  checkInRange('targetSpecificity', targetSpecificity, 0, 1);
-  const c = confusionAtThresholds(yTrue, yScore);
-  let k = -1;
-  while (k + 1 < c.tps.length && 1 - c.fps[k + 1] / c.nNeg >= targetSpecificity) k++;
-  return pointAt(c, k, `specificity>=${targetSpecificity}`, []);
+  return thresholdForTarget(yTrue, yScore, targetSpecificity, 'specificity');
 }

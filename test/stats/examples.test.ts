@@ -100,6 +100,7 @@ test('calibration: Brier, curve, slope/intercept satisfy the logistic score equa
   assert.deepEqual(c.count, [3, 1]);
   near(c.fractionPositive[0], 1 / 3);
   near(c.meanPredicted[0], 0.85 / 3);
+  near(calibrationSlopeIntercept(Y, S).slope?.estimate, 1.8910580962165642, 1e-9);
   const y = [0, 0, 1, 1, 0, 1, 0, 1, 1, 0];
   const p = [0.1, 0.4, 0.35, 0.8, 0.6, 0.7, 0.2, 0.55, 0.9, 0.3];
   const fit = calibrationSlopeIntercept(y, p);
