@@ -51,7 +51,11 @@ const rows: { task: string; ms: number; targetMs: number }[] = [];
     const ci = delongCi(d.label, d.score);
     return { auc, ci };
   });
-  rows.push({ task: `AUC + DeLong CI, 100,000 cases (AUC ${r.value.auc.toFixed(4)})`, ms: r.ms, targetMs: 1000 });
+  rows.push({
+    task: `AUC + DeLong CI, 100,000 cases (AUC ${r.value.auc.toFixed(4)})`,
+    ms: r.ms,
+    targetMs: 1000,
+  });
   const t = time(() => delongTest(d.label, d.score, other));
   rows.push({ task: 'paired DeLong test, 100,000 cases', ms: t.ms, targetMs: 1000 });
 }
@@ -59,9 +63,16 @@ const rows: { task: string; ms: number; targetMs: number }[] = [];
 {
   const d = synthetic(5_000, 2);
   const r = time(() => {
-    const thresholds = [0.5, youdenThreshold(d.label, d.score).threshold, thresholdForSensitivity(d.label, d.score, 0.9).threshold];
+    const thresholds = [
+      0.5,
+      youdenThreshold(d.label, d.score).threshold,
+      thresholdForSensitivity(d.label, d.score, 0.9).threshold,
+    ];
     const stat = createMetricsStatistic(d.label, d.score, { thresholds });
-    return { boot: bootstrapBySubject(d.subject, stat, { strata: d.label, nResamples: 2000, seed: 3 }), k: stat.names.length };
+    return {
+      boot: bootstrapBySubject(d.subject, stat, { strata: d.label, nResamples: 2000, seed: 3 }),
+      k: stat.names.length,
+    };
   });
   rows.push({
     task: `2,000 subject-bootstrap replicates (percentile + BCa) of ${r.value.k} metrics, 5,000 photos / ${d.nSubjects} subjects`,
@@ -73,6 +84,8 @@ const rows: { task: string; ms: number; targetMs: number }[] = [];
 const width = Math.max(...rows.map((r) => r.task.length));
 console.log(`${'task'.padEnd(width)}  ${'time'.padStart(10)}  ${'target'.padStart(10)}  verdict`);
 for (const r of rows) {
-  console.log(`${r.task.padEnd(width)}  ${`${r.ms.toFixed(0)} ms`.padStart(10)}  ${`${r.targetMs} ms`.padStart(10)}  ${r.ms <= r.targetMs ? 'ok' : 'TOO SLOW'}`);
+  console.log(
+    `${r.task.padEnd(width)}  ${`${r.ms.toFixed(0)} ms`.padStart(10)}  ${`${r.targetMs} ms`.padStart(10)}  ${r.ms <= r.targetMs ? 'ok' : 'TOO SLOW'}`,
+  );
 }
 if (rows.some((r) => r.ms > r.targetMs)) process.exitCode = 1;

@@ -24,7 +24,10 @@ export interface EvaluateFlags {
 function number(flag: string, value: string, check: (v: number) => boolean, expected: string): number {
   const v = Number(value);
   if (value.trim() === '' || !Number.isFinite(v) || !check(v)) {
-    throw new EndofaceError('invalid_option', `${flag}=${value} must be ${expected}`, { parameter: flag, value });
+    throw new EndofaceError('invalid_option', `${flag}=${value} must be ${expected}`, {
+      parameter: flag,
+      value,
+    });
   }
   return v;
 }
@@ -33,11 +36,24 @@ function number(flag: string, value: string, check: (v: number) => boolean, expe
 export function parseEvaluateFlags(flags: EvaluateFlags): EvaluationOptions {
   return {
     aggregate: lookUpOption('--aggregate', flags.aggregate, AGGREGATIONS),
-    by: flags.by === undefined ? [] : flags.by.split(',').map((s) => s.trim()).filter((s) => s !== ''),
+    by:
+      flags.by === undefined
+        ? []
+        : flags.by
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s !== ''),
     thresholds: flags.thresholds.split(',').map(parseThresholdSpec),
     prevalence:
-      flags.prevalence === undefined ? undefined : number('--prevalence', flags.prevalence, (v) => v > 0 && v < 1, 'in (0, 1)'),
-    nResamples: number('--bootstrap', flags.bootstrap, (v) => Number.isInteger(v) && v >= 0, 'a whole number ≥ 0'),
+      flags.prevalence === undefined
+        ? undefined
+        : number('--prevalence', flags.prevalence, (v) => v > 0 && v < 1, 'in (0, 1)'),
+    nResamples: number(
+      '--bootstrap',
+      flags.bootstrap,
+      (v) => Number.isInteger(v) && v >= 0,
+      'a whole number ≥ 0',
+    ),
     seed: number('--seed', flags.seed, Number.isInteger, 'an integer'),
     level: number('--level', flags.level, (v) => v > 0 && v < 1, 'in (0, 1), e.g. 0.95'),
   };
@@ -65,6 +81,8 @@ export async function evaluateCommand(flags: EvaluateFlags): Promise<number> {
   );
   for (const line of metrics.readers?.summary ?? []) console.log(`- ${line}`);
   if (metrics.warnings.length > 0) console.log(`${metrics.warnings.length} warnings (see summary.md)`);
-  console.log(`\nwrote ${files.length} files to ${flags.out}: ${files.map((x) => x.split('/').pop()).join(', ')}`);
+  console.log(
+    `\nwrote ${files.length} files to ${flags.out}: ${files.map((x) => x.split('/').pop()).join(', ')}`,
+  );
   return 0;
 }

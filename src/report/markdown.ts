@@ -2,15 +2,24 @@
  * The human-readable summary of an evaluation (`summary.md`): the paper's tables, rounded to 3
  * decimals. metrics.json holds the same numbers at full precision.
  */
-import type { BootstrapEstimate, ConfidenceInterval, DiagnosticAccuracy, ProportionEstimate } from '../stats/index.js';
+import type {
+  BootstrapEstimate,
+  ConfidenceInterval,
+  DiagnosticAccuracy,
+  ProportionEstimate,
+} from '../stats/index.js';
 import type { EvaluationMetrics } from './evaluation.js';
 
-const f = (v: number | null | undefined, d = 3): string => (v === null || v === undefined ? 'n/a' : v.toFixed(d));
+const f = (v: number | null | undefined, d = 3): string =>
+  v === null || v === undefined ? 'n/a' : v.toFixed(d);
 const ci = (c: { lower: number | null; upper: number | null } | null | undefined): string =>
-  c === null || c === undefined || c.lower === null || c.upper === null ? 'n/a' : `${f(c.lower)}–${f(c.upper)}`;
+  c === null || c === undefined || c.lower === null || c.upper === null
+    ? 'n/a'
+    : `${f(c.lower)}${c.lower < 0 ? ' to ' : '–'}${f(c.upper)}`;
 const withCi = (c: ProportionEstimate | ConfidenceInterval | null | undefined): string =>
   c === null || c === undefined ? 'n/a' : `${f(c.estimate)} (${ci(c)})`;
-const boot = (b: BootstrapEstimate | null | undefined): ConfidenceInterval | null => b?.bca ?? b?.percentile ?? null;
+const boot = (b: BootstrapEstimate | null | undefined): ConfidenceInterval | null =>
+  b?.bca ?? b?.percentile ?? null;
 const pv = (p: number): string => (p < 0.001 ? '< 0.001' : p.toFixed(3));
 
 function table(header: string[], rows: string[][]): string {
@@ -54,7 +63,18 @@ function thresholdTable(a: DiagnosticAccuracy): string {
   });
   const prevalence = a.thresholds[0]?.metrics.atPrevalence;
   let out = table(
-    ['threshold', 'value', 'sensitivity', 'specificity', 'PPV', 'NPV', 'accuracy', 'balanced accuracy', 'F1', 'MCC'],
+    [
+      'threshold',
+      'value',
+      'sensitivity',
+      'specificity',
+      'PPV',
+      'NPV',
+      'accuracy',
+      'balanced accuracy',
+      'F1',
+      'MCC',
+    ],
     rows,
   );
   if (prevalence) {
@@ -62,7 +82,11 @@ function thresholdTable(a: DiagnosticAccuracy): string {
       `\n\nAt a prevalence of ${prevalence.prevalence}:\n\n` +
       table(
         ['threshold', 'PPV', 'NPV'],
-        a.thresholds.map((t) => [t.name, withCi(t.metrics.atPrevalence?.ppv), withCi(t.metrics.atPrevalence?.npv)]),
+        a.thresholds.map((t) => [
+          t.name,
+          withCi(t.metrics.atPrevalence?.ppv),
+          withCi(t.metrics.atPrevalence?.npv),
+        ]),
       );
   }
   return out;
@@ -72,8 +96,13 @@ function thresholdTable(a: DiagnosticAccuracy): string {
 export function evaluationMarkdown(m: EvaluationMetrics): string {
   const parts: string[] = [];
   parts.push(`# endoface evaluation\n\n> **${m.disclaimer}**`);
-  const inputs = [`- Predictions: \`${m.inputs.predictions.file}\` (${m.inputs.predictions.rows} rows, sha256 \`${m.inputs.predictions.sha256.slice(0, 16)}…\`)`];
-  if (m.inputs.readers) inputs.push(`- Readers: \`${m.inputs.readers.file}\` (${m.inputs.readers.rows} rows, sha256 \`${m.inputs.readers.sha256.slice(0, 16)}…\`)`);
+  const inputs = [
+    `- Predictions: \`${m.inputs.predictions.file}\` (${m.inputs.predictions.rows} rows, sha256 \`${m.inputs.predictions.sha256.slice(0, 16)}…\`)`,
+  ];
+  if (m.inputs.readers)
+    inputs.push(
+      `- Readers: \`${m.inputs.readers.file}\` (${m.inputs.readers.rows} rows, sha256 \`${m.inputs.readers.sha256.slice(0, 16)}…\`)`,
+    );
   inputs.push(
     `- endoface ${m.software.version}; ${m.options.level * 100} % intervals; subject bootstrap with ${m.options.nResamples} replicates (seed ${m.options.seed}), stratified by label; subject scores = ${m.subject.aggregation} of photo scores.`,
   );
@@ -81,12 +110,29 @@ export function evaluationMarkdown(m: EvaluationMetrics): string {
   parts.push(
     '## Discrimination and calibration\n\n' +
       table(
-        ['level', 'cases', 'positives', 'subjects', 'AUC', 'DeLong CI', 'bootstrap CI', 'average precision', 'Brier', 'calibration slope', 'calibration intercept'],
-        [discriminationRow('photo', m.photo), discriminationRow(`subject (${m.subject.aggregation})`, m.subject)],
+        [
+          'level',
+          'cases',
+          'positives',
+          'subjects',
+          'AUC',
+          'DeLong CI',
+          'bootstrap CI',
+          'average precision',
+          'Brier',
+          'calibration slope',
+          'calibration intercept',
+        ],
+        [
+          discriminationRow('photo', m.photo),
+          discriminationRow(`subject (${m.subject.aggregation})`, m.subject),
+        ],
       ) +
       '\n\nDeLong and Wilson intervals treat each case as independent; bootstrap intervals (BCa) resample subjects, so they account for several photos of one person. Calibration slope and intercept: logistic recalibration on logit(score), Wald intervals.',
   );
-  parts.push(`## At pre-declared thresholds — photo level\n\nWilson intervals for proportions; bootstrap (BCa, by subject) for balanced accuracy, F1, MCC. Score ≥ threshold is positive.\n\n${thresholdTable(m.photo)}`);
+  parts.push(
+    `## At pre-declared thresholds — photo level\n\nWilson intervals for proportions; bootstrap (BCa, by subject) for balanced accuracy, F1, MCC. Score ≥ threshold is positive.\n\n${thresholdTable(m.photo)}`,
+  );
   parts.push(`## At pre-declared thresholds — subject level\n\n${thresholdTable(m.subject)}`);
   if (m.readers !== null) {
     const r = m.readers;
@@ -99,8 +145,14 @@ export function evaluationMarkdown(m: EvaluationMetrics): string {
         String(x.nImages),
         x.scale === 'binary' ? withCi(x.metrics?.sensitivity) : withCi(x.readerAuc),
         x.scale === 'binary' ? withCi(x.metrics?.specificity) : '',
-        x.scale === 'binary' && pt ? `${pt.position} (${pt.sensitivityGap >= 0 ? '+' : ''}${f(pt.sensitivityGap)})` : '',
-        x.delong ? `DeLong z = ${x.delong.statistic.toFixed(2)}, p = ${pv(x.delong.pValue)}` : x.mcnemar ? `McNemar sens p = ${pv(x.mcnemar.onPositives.exact.pValue)} (mid-p ${pv(x.mcnemar.onPositives.midP.pValue)}), spec p = ${pv(x.mcnemar.onNegatives.exact.pValue)} (mid-p ${pv(x.mcnemar.onNegatives.midP.pValue)})` : '',
+        x.scale === 'binary' && pt
+          ? `${pt.position} (${pt.sensitivityGap >= 0 ? '+' : ''}${f(pt.sensitivityGap)})`
+          : '',
+        x.delong
+          ? `DeLong z = ${x.delong.statistic.toFixed(2)}, p = ${pv(x.delong.pValue)}`
+          : x.mcnemar
+            ? `McNemar sens p = ${pv(x.mcnemar.onPositives.exact.pValue)} (mid-p ${pv(x.mcnemar.onPositives.midP.pValue)}), spec p = ${pv(x.mcnemar.onNegatives.exact.pValue)} (mid-p ${pv(x.mcnemar.onNegatives.midP.pValue)})`
+            : '',
         f(x.kappaWithModel),
       ];
     });
@@ -108,10 +160,31 @@ export function evaluationMarkdown(m: EvaluationMetrics): string {
       '## Comparison with readers\n\n' +
         r.summary.map((s) => `- ${s}`).join('\n') +
         '\n\n' +
-        table(['reader', 'level', 'scale', 'images', 'sensitivity / AUC', 'specificity', 'point vs model ROC (Δ sensitivity)', `test vs model (threshold ${m.options.readerThreshold})`, 'kappa with model'], rows) +
+        table(
+          [
+            'reader',
+            'level',
+            'scale',
+            'images',
+            'sensitivity / AUC',
+            'specificity',
+            'point vs model ROC (Δ sensitivity)',
+            `test vs model (threshold ${m.options.readerThreshold})`,
+            'kappa with model',
+          ],
+          rows,
+        ) +
         (r.interReaderKappa.length > 0
           ? '\n\nInter-reader agreement:\n\n' +
-            table(['readers', 'scale', 'images', 'kappa'], r.interReaderKappa.map((k) => [k.readers.join(' / '), `${k.scale} (${k.weights})`, String(k.nImages), f(k.kappa)]))
+            table(
+              ['readers', 'scale', 'images', 'kappa'],
+              r.interReaderKappa.map((k) => [
+                k.readers.join(' / '),
+                `${k.scale} (${k.weights})`,
+                String(k.nImages),
+                f(k.kappa),
+              ]),
+            )
           : ''),
     );
   }
@@ -120,12 +193,36 @@ export function evaluationMarkdown(m: EvaluationMetrics): string {
       parts.push(
         `## Subgroups by ${t.covariate} — ${level} level (threshold ${t.threshold})\n\n` +
           table(
-            ['value', 'n', 'positives', 'negatives', 'AUC (DeLong CI)', 'sensitivity', 'specificity', 'PPV', 'NPV'],
-            t.rows.map((row) => [row.value, String(row.n), String(row.nPositive), String(row.nNegative), withCi(row.auc), withCi(row.sensitivity), withCi(row.specificity), withCi(row.ppv), withCi(row.npv)]),
+            [
+              'value',
+              'n',
+              'positives',
+              'negatives',
+              'AUC (DeLong CI)',
+              'sensitivity',
+              'specificity',
+              'PPV',
+              'NPV',
+            ],
+            t.rows.map((row) => [
+              row.value,
+              String(row.n),
+              String(row.nPositive),
+              String(row.nNegative),
+              withCi(row.auc),
+              withCi(row.sensitivity),
+              withCi(row.specificity),
+              withCi(row.ppv),
+              withCi(row.npv),
+            ]),
           ),
       );
     }
   }
-  if (m.warnings.length > 0) parts.push('## Warnings\n\n' + m.warnings.map((w) => `- \`${w.code}\` (${w.metric ?? ''}): ${w.message}`).join('\n'));
+  if (m.warnings.length > 0)
+    parts.push(
+      '## Warnings\n\n' +
+        m.warnings.map((w) => `- \`${w.code}\` (${w.metric ?? ''}): ${w.message}`).join('\n'),
+    );
   return parts.join('\n\n') + '\n';
 }

@@ -11,7 +11,13 @@ const FONT = 'DejaVu Sans, Arial, sans-serif';
 const CONFIG = {
   font: FONT,
   axis: { labelFontSize: 12, titleFontSize: 13, grid: true, gridOpacity: 0.5 },
-  legend: { labelFontSize: 12, titleFontSize: 12, orient: 'bottom' as const, direction: 'vertical' as const, labelLimit: 360 },
+  legend: {
+    labelFontSize: 12,
+    titleFontSize: 12,
+    orient: 'bottom' as const,
+    direction: 'vertical' as const,
+    labelLimit: 360,
+  },
   title: { fontSize: 14, anchor: 'start' as const },
 };
 const unitAxis = (title: string) => ({ type: 'quantitative' as const, scale: { domain: [0, 1] }, title });
@@ -67,7 +73,11 @@ export function rocSpec(roc: RocCurve, aucLabel: string, readers: ReaderPoint[] 
   const y = { field: 'tpr', ...unitAxis('Sensitivity (true positive rate)') };
   const layers: object[] = [
     diagonal,
-    { transform: [{ filter: "datum.kind === 'model'" }], mark: { type: 'line', strokeWidth: 2.5 }, encoding: { x, y, color } },
+    {
+      transform: [{ filter: "datum.kind === 'model'" }],
+      mark: { type: 'line', strokeWidth: 2.5 },
+      encoding: { x, y, color },
+    },
   ];
   if (readers.length > 0) {
     layers.push(

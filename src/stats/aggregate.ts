@@ -76,10 +76,14 @@ export function aggregateBySubject(
       continue;
     }
     if (out.label[j] !== y[i]) {
-      statsError('inconsistent_subject_label', `subject "${key}" has photos labelled both 0 and 1 (index ${i})`, {
-        subject: key,
-        index: i,
-      });
+      statsError(
+        'inconsistent_subject_label',
+        `subject "${key}" has photos labelled both 0 and 1 (index ${i})`,
+        {
+          subject: key,
+          index: i,
+        },
+      );
     }
     out.score[j] = method === 'max' ? Math.max(out.score[j], s[i]) : out.score[j] + s[i];
     out.nPhotos[j]++;

@@ -75,7 +75,10 @@ interface SubjectIndex {
   names: string[];
 }
 
-function indexSubjects(subjects: ArrayLike<number | string>, strata?: ArrayLike<number | string>): SubjectIndex {
+function indexSubjects(
+  subjects: ArrayLike<number | string>,
+  strata?: ArrayLike<number | string>,
+): SubjectIndex {
   const ids = new Map<string, number>();
   const subjectOf = new Uint32Array(subjects.length);
   const names: string[] = [];
@@ -143,7 +146,8 @@ export function bootstrapBySubject(
   const nResamples = checkPositiveInteger('nResamples', options.nResamples ?? 2000);
   const level = checkLevel(options.level ?? 0.95);
   const seed = options.seed ?? 20240229;
-  if (!Number.isFinite(seed)) statsError('invalid_parameter', `seed=${seed} must be a finite number`, { parameter: 'seed' });
+  if (!Number.isFinite(seed))
+    statsError('invalid_parameter', `seed=${seed} must be a finite number`, { parameter: 'seed' });
   if (options.strata !== undefined) checkConsistentLength({ subjects, strata: options.strata });
   const nCases = subjects.length;
   if (nCases === 0) statsError('empty_input', 'subjects is empty', { parameter: 'subjects' });

@@ -86,7 +86,9 @@ export function calibrationCurve(
     edges = Array.from({ length: nBins + 1 }, (_, i) => (i === nBins ? 1 : i * step));
   } else {
     const sorted = Float64Array.from(p).sort();
-    edges = Array.from({ length: nBins + 1 }, (_, i) => percentileSorted(sorted, i === nBins ? 100 : i * (100 / nBins)));
+    edges = Array.from({ length: nBins + 1 }, (_, i) =>
+      percentileSorted(sorted, i === nBins ? 100 : i * (100 / nBins)),
+    );
   }
   const sums = new Float64Array(nBins);
   const trues = new Float64Array(nBins);

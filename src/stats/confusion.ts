@@ -98,9 +98,13 @@ export function confusionAtThresholds(
   let weights: Float64Array | null = null;
   if (options.sampleWeight !== undefined) {
     if (options.sampleWeight.length !== y.length) {
-      statsError('length_mismatch', `sampleWeight has ${options.sampleWeight.length} values but yTrue has ${y.length}`, {
-        parameter: 'sampleWeight',
-      });
+      statsError(
+        'length_mismatch',
+        `sampleWeight has ${options.sampleWeight.length} values but yTrue has ${y.length}`,
+        {
+          parameter: 'sampleWeight',
+        },
+      );
     }
     weights = Float64Array.from(options.sampleWeight);
     weights.forEach((w, i) => {

@@ -51,7 +51,11 @@ export function parseCsv(text: string, file = 'input'): CsvTable {
       recordLine = line;
     } else field += ch;
   }
-  if (quoted) statsError('invalid_csv', `${file}: a quoted field opened on line ${recordLine} is never closed`, { file, row: recordLine });
+  if (quoted)
+    statsError('invalid_csv', `${file}: a quoted field opened on line ${recordLine} is never closed`, {
+      file,
+      row: recordLine,
+    });
   if (field !== '' || fields.length > 0) endRecord();
   if (records.length === 0) statsError('invalid_csv', `${file} is empty`, { file });
   const header = records[0].fields.map((h) => h.trim());
@@ -59,10 +63,14 @@ export function parseCsv(text: string, file = 'input'): CsvTable {
   const lines: number[] = [];
   for (const r of records.slice(1)) {
     if (r.fields.length !== header.length) {
-      statsError('invalid_csv', `${file} line ${r.line}: ${r.fields.length} fields, but the header has ${header.length}`, {
-        file,
-        row: r.line,
-      });
+      statsError(
+        'invalid_csv',
+        `${file} line ${r.line}: ${r.fields.length} fields, but the header has ${header.length}`,
+        {
+          file,
+          row: r.line,
+        },
+      );
     }
     rows.push(r.fields.map((f) => f.trim()));
     lines.push(r.line);
@@ -82,15 +90,25 @@ function columnIndex(table: CsvTable, name: string, file: string): number {
   return i;
 }
 
-function parseNumber(value: string, column: string, file: string, line: number, code: 'invalid_score' | 'invalid_rating'): number {
+function parseNumber(
+  value: string,
+  column: string,
+  file: string,
+  line: number,
+  code: 'invalid_score' | 'invalid_rating',
+): number {
   const v = value === '' ? NaN : Number(value);
   if (!Number.isFinite(v)) {
-    statsError(code, `${file} line ${line}: ${column} is ${value === '' ? 'missing' : `"${value}"`}; it must be a finite number`, {
-      file,
-      row: line,
-      column,
-      value,
-    });
+    statsError(
+      code,
+      `${file} line ${line}: ${column} is ${value === '' ? 'missing' : `"${value}"`}; it must be a finite number`,
+      {
+        file,
+        row: line,
+        column,
+        value,
+      },
+    );
   }
   return v;
 }
@@ -116,22 +134,39 @@ export function parsePredictionsCsv(text: string, file = 'predictions'): Predict
   const table = parseCsv(text, file);
   const [ci, cs, cl, cv] = ['image', 'subject', 'label', 'score'].map((n) => columnIndex(table, n, file));
   const covNames = table.header.filter((_, i) => ![ci, cs, cl, cv].includes(i));
-  const out: PredictionTable = { image: [], subject: [], label: [], score: [], covariates: {}, lines: table.lines };
+  const out: PredictionTable = {
+    image: [],
+    subject: [],
+    label: [],
+    score: [],
+    covariates: {},
+    lines: table.lines,
+  };
   for (const n of covNames) out.covariates[n] = [];
   const seen = new Map<string, number>();
   table.rows.forEach((r, k) => {
     const line = table.lines[k];
     const image = r[ci];
-    if (image === '') statsError('invalid_csv', `${file} line ${line}: image is empty`, { file, row: line, column: 'image' });
+    if (image === '')
+      statsError('invalid_csv', `${file} line ${line}: image is empty`, { file, row: line, column: 'image' });
     if (seen.has(image)) {
-      statsError('duplicate_row', `${file} line ${line}: image "${image}" already appears on line ${seen.get(image)}`, {
-        file,
-        row: line,
-        image,
-      });
+      statsError(
+        'duplicate_row',
+        `${file} line ${line}: image "${image}" already appears on line ${seen.get(image)}`,
+        {
+          file,
+          row: line,
+          image,
+        },
+      );
     }
     seen.set(image, line);
-    if (r[cs] === '') statsError('invalid_csv', `${file} line ${line}: subject is empty`, { file, row: line, column: 'subject' });
+    if (r[cs] === '')
+      statsError('invalid_csv', `${file} line ${line}: subject is empty`, {
+        file,
+        row: line,
+        column: 'subject',
+      });
     if (r[cl] !== '0' && r[cl] !== '1') {
       statsError('invalid_label', `${file} line ${line}: label is "${r[cl]}"; it must be 0 or 1`, {
         file,
@@ -174,13 +209,20 @@ export function parseReadersCsv(text: string, file = 'readers'): ReaderRatingTab
     const line = table.lines[k];
     const key = `${r[ci]}\u0000${r[cr]}`;
     if (r[ci] === '' || r[cr] === '') {
-      statsError('invalid_csv', `${file} line ${line}: image and reader must not be empty`, { file, row: line });
-    }
-    if (seen.has(key)) {
-      statsError('duplicate_row', `${file} line ${line}: reader "${r[cr]}" already rated image "${r[ci]}" on line ${seen.get(key)}`, {
+      statsError('invalid_csv', `${file} line ${line}: image and reader must not be empty`, {
         file,
         row: line,
       });
+    }
+    if (seen.has(key)) {
+      statsError(
+        'duplicate_row',
+        `${file} line ${line}: reader "${r[cr]}" already rated image "${r[ci]}" on line ${seen.get(key)}`,
+        {
+          file,
+          row: line,
+        },
+      );
     }
     seen.set(key, line);
     out.image.push(r[ci]);

@@ -35,7 +35,13 @@ export function decisionCurve(
   thresholds.forEach((t, i) => checkInRange(`thresholds[${i}]`, t, 0, 1, { highOpen: true }));
   const n = y.length;
   const prevalence = nPos / n;
-  const out: DecisionCurve = { thresholds: [...thresholds], netBenefit: [], treatAll: [], treatNone: [], prevalence };
+  const out: DecisionCurve = {
+    thresholds: [...thresholds],
+    netBenefit: [],
+    treatAll: [],
+    treatNone: [],
+    prevalence,
+  };
   for (const t of thresholds) {
     let tp = 0;
     let fp = 0;

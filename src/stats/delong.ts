@@ -57,7 +57,7 @@ function halfCountsBelow(a: Float64Array, b: Float64Array): Float64Array {
   const sortedB = Float64Array.from(b).sort();
   const out = new Float64Array(a.length);
   let lo = 0;
-  for (let i = 0; i < a.length; ) {
+  for (let i = 0; i < a.length;) {
     const v = a[order[i]];
     let iEnd = i;
     while (iEnd < a.length && a[order[iEnd]] === v) iEnd++;
@@ -183,6 +183,12 @@ export function delongTest(
     difference,
     standardError: se,
     correlation: varA > 0 && varB > 0 ? cov / Math.sqrt(varA * varB) : null,
-    differenceCi: { estimate: difference, lower: difference - zc * se, upper: difference + zc * se, level, method: 'delong' },
+    differenceCi: {
+      estimate: difference,
+      lower: difference - zc * se,
+      upper: difference + zc * se,
+      level,
+      method: 'delong',
+    },
   };
 }

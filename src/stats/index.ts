@@ -34,7 +34,14 @@ export {
   type CalibrationFit,
   type CalibrationStrategy,
 } from './calibration.js';
-export { mcnemarTest, pairedTable, MCNEMAR_METHODS, type McnemarMethod, type McnemarTest, type PairedTable } from './mcnemar.js';
+export {
+  mcnemarTest,
+  pairedTable,
+  MCNEMAR_METHODS,
+  type McnemarMethod,
+  type McnemarTest,
+  type PairedTable,
+} from './mcnemar.js';
 export { cohenKappaScore, cohenKappa, KAPPA_WEIGHTS, type KappaWeights } from './kappa.js';
 export { decisionCurve, type DecisionCurve } from './decision-curve.js';
 export {
@@ -44,7 +51,11 @@ export {
   type BootstrapResult,
   type WeightedStatistic,
 } from './bootstrap.js';
-export { createMetricsStatistic, THRESHOLD_METRIC_NAMES, type MetricsStatisticOptions } from './bootstrap-metrics.js';
+export {
+  createMetricsStatistic,
+  THRESHOLD_METRIC_NAMES,
+  type MetricsStatisticOptions,
+} from './bootstrap-metrics.js';
 export { aggregateBySubject, AGGREGATIONS, type Aggregation, type SubjectScores } from './aggregate.js';
 export {
   compareWithReader,
@@ -79,5 +90,11 @@ export {
 } from './csv.js';
 export { normalCdf, normalQuantile } from './distributions.js';
 export { createRandom, type Random } from './random.js';
-export type { ConfidenceInterval, ProportionEstimate, StatsWarning, StatsWarningCode, TestResult } from './types.js';
+export type {
+  ConfidenceInterval,
+  ProportionEstimate,
+  StatsWarning,
+  StatsWarningCode,
+  TestResult,
+} from './types.js';
 export type { StatsErrorCode } from './validate.js';

@@ -54,7 +54,8 @@ export function cohenKappa(
   let expected = 0;
   for (let r = 0; r < k; r++) {
     for (let c = 0; c < k; c++) {
-      const w = weights === 'none' ? (r === c ? 0 : 1) : weights === 'linear' ? Math.abs(r - c) : (r - c) ** 2;
+      const w =
+        weights === 'none' ? (r === c ? 0 : 1) : weights === 'linear' ? Math.abs(r - c) : (r - c) ** 2;
       observed += w * confusion[r * k + c];
       expected += (w * rows[r] * cols[c]) / n;
     }
@@ -63,7 +64,13 @@ export function cohenKappa(
     return {
       kappa: null,
       weights,
-      warnings: [{ code: 'zero_division', metric: 'kappa', message: 'kappa is undefined: both raters gave one and the same category' }],
+      warnings: [
+        {
+          code: 'zero_division',
+          metric: 'kappa',
+          message: 'kappa is undefined: both raters gave one and the same category',
+        },
+      ],
     };
   }
   return { kappa: 1 - observed / expected, weights, warnings: [] };

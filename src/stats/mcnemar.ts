@@ -62,14 +62,22 @@ export function mcnemarTest(table: PairedTable, options: { method?: McnemarMetho
   const method = lookUpOption('method', options.method ?? 'exact', MCNEMAR_METHODS);
   const flat = table.flat();
   if (flat.length !== 4 || flat.some((v) => !(Number.isInteger(v) && v >= 0))) {
-    statsError('invalid_parameter', `table must be [[a, b], [c, d]] of non-negative integers, got ${JSON.stringify(table)}`, {
-      parameter: 'table',
-    });
+    statsError(
+      'invalid_parameter',
+      `table must be [[a, b], [c, d]] of non-negative integers, got ${JSON.stringify(table)}`,
+      {
+        parameter: 'table',
+      },
+    );
   }
   const b = table[0][1];
   const c = table[1][0];
   const n = b + c;
-  const base = { method, table: [[...table[0]], [...table[1]]] as PairedTable, discordant: [b, c] as [number, number] };
+  const base = {
+    method,
+    table: [[...table[0]], [...table[1]]] as PairedTable,
+    discordant: [b, c] as [number, number],
+  };
   if (method === 'exact' || method === 'mid-p') {
     const k = Math.min(b, c);
     if (n === 0) return { ...base, statistic: 0, pValue: 1 };

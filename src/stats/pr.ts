@@ -23,7 +23,10 @@ export interface PrecisionRecallCurve {
  * precisionRecallCurve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
  * // precision [0.5, 0.6667, 0.5, 1, 1], recall [1, 1, 0.5, 0.5, 0], thresholds [0.1, 0.35, 0.4, 0.8]
  */
-export function precisionRecallCurve(yTrue: ArrayLike<number | boolean>, yScore: NumericArray): PrecisionRecallCurve {
+export function precisionRecallCurve(
+  yTrue: ArrayLike<number | boolean>,
+  yScore: NumericArray,
+): PrecisionRecallCurve {
   const { tps, fps, thresholds, nPos } = confusionAtThresholds(yTrue, yScore);
   const precision: number[] = [];
   const recall: number[] = [];

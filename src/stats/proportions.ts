@@ -15,7 +15,11 @@ import type { ProportionEstimate } from './types.js';
  * @example
  * wilsonInterval(74, 89) // { estimate: 0.8314…, lower: 0.7403744…, upper: 0.8951174…, level: 0.95, method: 'wilson', … }
  */
-export function wilsonInterval(successes: number, n: number, options: { level?: number } = {}): ProportionEstimate {
+export function wilsonInterval(
+  successes: number,
+  n: number,
+  options: { level?: number } = {},
+): ProportionEstimate {
   const level = checkLevel(options.level ?? 0.95);
   if (!(Number.isInteger(n) && n >= 0)) {
     statsError('invalid_parameter', `n=${n} must be a non-negative integer`, { parameter: 'n', value: n });
@@ -27,7 +31,15 @@ export function wilsonInterval(successes: number, n: number, options: { level?: 
     });
   }
   if (n === 0) {
-    return { estimate: null, lower: null, upper: null, level, method: 'wilson', numerator: successes, denominator: n };
+    return {
+      estimate: null,
+      lower: null,
+      upper: null,
+      level,
+      method: 'wilson',
+      numerator: successes,
+      denominator: n,
+    };
   }
   const q = successes / n;
   const crit = normalCritical(level);

@@ -76,12 +76,16 @@ export function compareWithReaders(
   const level = checkLevel(options.level ?? 0.95);
   const groups = groupRatingsByReader(predictions, ratings);
   const scales = groups.map((g) => detectRatingScale(g.rating, g.reader));
-  const readers = groups.map((g) => compareWithReader(predictions, g, { threshold: options.threshold, level }));
+  const readers = groups.map((g) =>
+    compareWithReader(predictions, g, { threshold: options.threshold, level }),
+  );
   const levels = [...new Set(groups.map((g) => g.level).filter((l): l is string => l !== null))].sort();
   const pooled: PooledComparison[] = [];
   const boot = { nResamples: options.nResamples, seed: options.seed, level };
   for (const groupName of ['all', ...levels]) {
-    const idx = groups.map((g, i) => (groupName === 'all' || g.level === groupName ? i : -1)).filter((i) => i >= 0);
+    const idx = groups
+      .map((g, i) => (groupName === 'all' || g.level === groupName ? i : -1))
+      .filter((i) => i >= 0);
     const members = idx.map((i) => groups[i]);
     const memberScales = idx.map((i) => scales[i]);
     for (const kind of ['binary', 'rating'] as const) {
@@ -95,7 +99,10 @@ export function compareWithReaders(
       if (c !== null) pooled.push(c);
     }
   }
-  const warnings: StatsWarning[] = [...readers.flatMap((r) => r.warnings), ...pooled.flatMap((p) => p.warnings)];
+  const warnings: StatsWarning[] = [
+    ...readers.flatMap((r) => r.warnings),
+    ...pooled.flatMap((p) => p.warnings),
+  ];
   return {
     readers,
     pooled,

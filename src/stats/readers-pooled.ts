@@ -29,13 +29,20 @@ export interface PooledComparison {
   quantities: Record<string, PooledQuantity>;
   /** The sentence for the summary. */
   summary: string;
-  bootstrap: { nResamples: number; seed: number; method: 'bca' | 'percentile'; unit: 'subject'; stratified: true };
+  bootstrap: {
+    nResamples: number;
+    seed: number;
+    method: 'bca' | 'percentile';
+    unit: 'subject';
+    stratified: true;
+  };
   warnings: StatsWarning[];
 }
 
 const fmt = (v: number | null | undefined, d = 3) => (v === null || v === undefined ? 'n/a' : v.toFixed(d));
 const fmtP = (p: number | null) => (p === null ? 'n/a' : p < 0.001 ? '< 0.001' : `= ${p.toFixed(3)}`);
-const fmtCi = (q: PooledQuantity) => (q.ci === null ? 'CI n/a' : `95 % CI ${fmt(q.ci.lower)} to ${fmt(q.ci.upper)}`);
+const fmtCi = (q: PooledQuantity) =>
+  q.ci === null ? 'CI n/a' : `95 % CI ${fmt(q.ci.lower)} to ${fmt(q.ci.upper)}`;
 
 /** Model's sensitivity at the most sensitive threshold with (weighted) specificity ≥ target; and vice versa. */
 function modelAt(tps: Float64Array, fps: Float64Array, target: number, bySpecificity: boolean): number {
@@ -68,7 +75,14 @@ function groupStatistic(
   const rf = new Float64Array(maxLocal);
   const names =
     kind === 'binary'
-      ? ['readersMeanSensitivity', 'readersMeanSpecificity', 'modelSensitivityAtReadersSpecificity', 'sensitivityDifference', 'modelSpecificityAtReadersSensitivity', 'specificityDifference']
+      ? [
+          'readersMeanSensitivity',
+          'readersMeanSpecificity',
+          'modelSensitivityAtReadersSpecificity',
+          'sensitivityDifference',
+          'modelSpecificityAtReadersSensitivity',
+          'specificityDifference',
+        ]
       : ['readersMeanAuc', 'modelAuc', 'aucDifference'];
   return {
     names,
@@ -165,7 +179,9 @@ export function compareWithReaderGroup(
   kind: 'binary' | 'rating',
   options: { nResamples?: number; seed?: number; level?: number } = {},
 ): PooledComparison | null {
-  const chosen = members.filter((_, i) => (kind === 'binary' ? scales[i] === 'binary' : scales[i] !== 'binary'));
+  const chosen = members.filter((_, i) =>
+    kind === 'binary' ? scales[i] === 'binary' : scales[i] !== 'binary',
+  );
   if (chosen.length === 0) return null;
   const union = [...new Set(chosen.flatMap((m) => m.cases))].sort((a, b) => a - b);
   const pos = new Map(union.map((c, i) => [c, i]));
@@ -174,13 +190,24 @@ export function compareWithReaderGroup(
   const readers = chosen.map((m) => {
     const rating = Float64Array.from(m.rating);
     const y = Uint8Array.from(m.cases, (c) => predictions.label[c]);
-    return { local: Uint32Array.from(m.cases, (c) => pos.get(c) as number), rating, y, sorted: kind === 'rating' ? sortScores(rating) : null };
+    return {
+      local: Uint32Array.from(m.cases, (c) => pos.get(c) as number),
+      rating,
+      y,
+      sorted: kind === 'rating' ? sortScores(rating) : null,
+    };
   });
   const stat = groupStatistic(yU, sU, readers, kind);
   const subjects = union.map((c) => predictions.subject[c]);
   const nResamples = options.nResamples ?? 2000;
   const seed = options.seed ?? 20240229;
-  const boot = bootstrapBySubject(subjects, stat, { strata: yU, nResamples, seed, level: options.level, keepReplicates: true });
+  const boot = bootstrapBySubject(subjects, stat, {
+    strata: yU,
+    nResamples,
+    seed,
+    level: options.level,
+    keepReplicates: true,
+  });
   const q: Record<string, PooledQuantity> = {};
   for (const name of stat.names) q[name] = quantity(boot.estimates[name], name.endsWith('Difference'));
   const who = `the ${chosen.length === 1 ? `${group === 'all' ? '' : `${group} `}reader's` : `${chosen.length} ${group === 'all' ? '' : `${group} `}readers'`}`;
@@ -207,7 +234,13 @@ export function compareWithReaderGroup(
     nSubjects: boot.nSubjects,
     quantities: q,
     summary,
-    bootstrap: { nResamples, seed, method: Object.values(q).every((v) => v.ci?.method !== 'bootstrap-percentile') ? 'bca' : 'percentile', unit: 'subject', stratified: true },
+    bootstrap: {
+      nResamples,
+      seed,
+      method: Object.values(q).every((v) => v.ci?.method !== 'bootstrap-percentile') ? 'bca' : 'percentile',
+      unit: 'subject',
+      stratified: true,
+    },
     warnings: boot.warnings,
   };
 }

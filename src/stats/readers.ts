@@ -163,7 +163,12 @@ export function groupRatingsByReader(predictions: ModelPredictions, ratings: Rea
 }
 
 /** Sensitivity / specificity of the model's best point meeting the reader's specificity, and vice versa. */
-export function placeOnRoc(c: ConfusionAtThresholds, sensitivity: number, specificity: number, ratingCut: number | null): ReaderOperatingPoint {
+export function placeOnRoc(
+  c: ConfusionAtThresholds,
+  sensitivity: number,
+  specificity: number,
+  ratingCut: number | null,
+): ReaderOperatingPoint {
   const eps = 1e-12;
   let sensAtSpec = 0;
   let specAtSens = 0;
@@ -186,7 +191,11 @@ export function placeOnRoc(c: ConfusionAtThresholds, sensitivity: number, specif
   };
 }
 
-function mcnemarBoth(first: Uint8Array, second: Uint8Array, mask: Uint8Array): { exact: McnemarTest; midP: McnemarTest } {
+function mcnemarBoth(
+  first: Uint8Array,
+  second: Uint8Array,
+  mask: Uint8Array,
+): { exact: McnemarTest; midP: McnemarTest } {
   const t = pairedTable(first, second, mask);
   return { exact: mcnemarTest(t, { method: 'exact' }), midP: mcnemarTest(t, { method: 'mid-p' }) };
 }

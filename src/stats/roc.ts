@@ -37,7 +37,11 @@ export interface RocCurveOptions {
  * rocCurve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
  * // { fpr: [0, 0, 0.5, 0.5, 1], tpr: [0, 0.5, 0.5, 1, 1], thresholds: [Infinity, 0.8, 0.4, 0.35, 0.1] }
  */
-export function rocCurve(yTrue: ArrayLike<number | boolean>, yScore: NumericArray, options: RocCurveOptions = {}): RocCurve {
+export function rocCurve(
+  yTrue: ArrayLike<number | boolean>,
+  yScore: NumericArray,
+  options: RocCurveOptions = {},
+): RocCurve {
   const { dropIntermediate = true } = options;
   const { tps, fps, thresholds, nPos, nNeg } = confusionAtThresholds(yTrue, yScore);
   const n = tps.length;

@@ -79,7 +79,11 @@ export function subgroupTable(
       });
     }
     if (idx.length < 10) {
-      warnings.push({ code: 'few_cases', metric: `${covariate}=${value}`, message: `${covariate}=${value} has ${idx.length} cases` });
+      warnings.push({
+        code: 'few_cases',
+        metric: `${covariate}=${value}`,
+        message: `${covariate}=${value} has ${idx.length} cases`,
+      });
     }
     return {
       covariate,

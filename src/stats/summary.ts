@@ -6,13 +6,24 @@
  */
 import { bootstrapBySubject, type BootstrapEstimate, type BootstrapResult } from './bootstrap.js';
 import { createMetricsStatistic, THRESHOLD_METRIC_NAMES, thresholdMetricName } from './bootstrap-metrics.js';
-import { brierScoreLoss, calibrationCurve, calibrationSlopeIntercept, type CalibrationCurve, type CalibrationFit } from './calibration.js';
+import {
+  brierScoreLoss,
+  calibrationCurve,
+  calibrationSlopeIntercept,
+  type CalibrationCurve,
+  type CalibrationFit,
+} from './calibration.js';
 import { decisionCurve, type DecisionCurve } from './decision-curve.js';
 import { delongCi, type DelongCi } from './delong.js';
 import { averagePrecisionScore, precisionRecallCurve, type PrecisionRecallCurve } from './pr.js';
 import { rocAucScore, rocCurve, type RocCurve } from './roc.js';
 import { thresholdMetrics, type ClassificationMetrics } from './threshold-metrics.js';
-import { thresholdForSensitivity, thresholdForSpecificity, youdenThreshold, type OperatingPoint } from './thresholds.js';
+import {
+  thresholdForSensitivity,
+  thresholdForSpecificity,
+  youdenThreshold,
+  type OperatingPoint,
+} from './thresholds.js';
 import type { StatsWarning } from './types.js';
 import { checkBinaryInput, checkConsistentLength, statsError, type NumericArray } from './validate.js';
 
@@ -26,10 +37,14 @@ export function parseThresholdSpec(text: string): ThresholdSpec {
   const m = /^(sens|sensitivity|spec|specificity):(.+)$/.exec(t);
   const num = Number(m ? m[2] : t);
   if (t === '' || !Number.isFinite(num)) {
-    statsError('invalid_parameter', `threshold "${text}" is not a number, "youden", "sens:0.9" or "spec:0.9"`, {
-      parameter: 'thresholds',
-      value: text,
-    });
+    statsError(
+      'invalid_parameter',
+      `threshold "${text}" is not a number, "youden", "sens:0.9" or "spec:0.9"`,
+      {
+        parameter: 'thresholds',
+        value: text,
+      },
+    );
   }
   if (m) return m[1].startsWith('sens') ? { sensitivity: num } : { specificity: num };
   return num;
@@ -133,7 +148,10 @@ export function diagnosticAccuracy(
 
   let boot: BootstrapResult | null = null;
   if (nResamples > 0) {
-    const stat = createMetricsStatistic(y, s, { thresholds: resolved.map((r) => r.threshold), probabilities });
+    const stat = createMetricsStatistic(y, s, {
+      thresholds: resolved.map((r) => r.threshold),
+      probabilities,
+    });
     boot = bootstrapBySubject(subjects, stat, { strata: y, nResamples, seed: options.seed, level });
     warnings.push(...boot.warnings);
   }
@@ -150,7 +168,12 @@ export function diagnosticAccuracy(
       bootstrap:
         boot === null
           ? null
-          : Object.fromEntries(THRESHOLD_METRIC_NAMES.map((m) => [m, b(thresholdMetricName(m, r.threshold)) as BootstrapEstimate])),
+          : Object.fromEntries(
+              THRESHOLD_METRIC_NAMES.map((m) => [
+                m,
+                b(thresholdMetricName(m, r.threshold)) as BootstrapEstimate,
+              ]),
+            ),
     };
   });
 

@@ -102,7 +102,8 @@ function proportion(
   metric: string,
   warnings: StatsWarning[],
 ): ProportionEstimate {
-  if (n === 0) warnings.push({ code: 'zero_division', metric, message: `${metric} is undefined: its denominator is 0` });
+  if (n === 0)
+    warnings.push({ code: 'zero_division', metric, message: `${metric} is undefined: its denominator is 0` });
   return wilsonInterval(k, n, { level });
 }
 
@@ -143,7 +144,11 @@ export function predictiveValuesAtPrevalence(
   const expit = (x: number) => 1 / (1 + Math.exp(-x));
   const one = (num: number, den: number, variance: number, metric: string): ConfidenceInterval | null => {
     if (num + den === 0) {
-      warnings.push({ code: 'zero_division', metric, message: `${metric} is undefined: no calls of that kind expected` });
+      warnings.push({
+        code: 'zero_division',
+        metric,
+        message: `${metric} is undefined: no calls of that kind expected`,
+      });
       return null;
     }
     const estimate = num / (num + den);
@@ -157,10 +162,26 @@ export function predictiveValuesAtPrevalence(
     }
     const logit = Math.log(num / den);
     const half = z * Math.sqrt(variance);
-    return { estimate, lower: expit(logit - half), upper: expit(logit + half), level, method: 'logit-mercaldo-2007' };
+    return {
+      estimate,
+      lower: expit(logit - half),
+      upper: expit(logit + half),
+      level,
+      method: 'logit-mercaldo-2007',
+    };
   };
-  const ppv = one(se * prevalence, (1 - sp) * (1 - prevalence), (1 - se) / (se * n1) + sp / ((1 - sp) * n0), 'ppvAtPrevalence');
-  const npv = one(sp * (1 - prevalence), (1 - se) * prevalence, se / ((1 - se) * n1) + (1 - sp) / (sp * n0), 'npvAtPrevalence');
+  const ppv = one(
+    se * prevalence,
+    (1 - sp) * (1 - prevalence),
+    (1 - se) / (se * n1) + sp / ((1 - sp) * n0),
+    'ppvAtPrevalence',
+  );
+  const npv = one(
+    sp * (1 - prevalence),
+    (1 - se) * prevalence,
+    se / ((1 - se) * n1) + (1 - sp) / (sp * n0),
+    'npvAtPrevalence',
+  );
   return { prevalence, ppv, npv };
 }
 
@@ -189,9 +210,16 @@ export function metricsFromConfusion(
       : (sensitivity.estimate + specificity.estimate) / 2;
   const f1 = ratio(2 * tp, 2 * tp + fp + fn, 'f1', warnings);
   const mcc = mccFromCounts(cm);
-  if (mcc === null) warnings.push({ code: 'zero_division', metric: 'mcc', message: 'mcc is undefined: a margin of the table is empty' });
+  if (mcc === null)
+    warnings.push({
+      code: 'zero_division',
+      metric: 'mcc',
+      message: 'mcc is undefined: a margin of the table is empty',
+    });
   const atPrevalence =
-    options.prevalence === undefined ? null : predictiveValuesAtPrevalence(cm, options.prevalence, { level }, warnings);
+    options.prevalence === undefined
+      ? null
+      : predictiveValuesAtPrevalence(cm, options.prevalence, { level }, warnings);
   return {
     threshold,
     confusion: { ...cm },
@@ -222,7 +250,8 @@ export function thresholdMetrics(
   options: ClassificationOptions & { threshold?: number } = {},
 ): ClassificationMetrics {
   const threshold = options.threshold ?? 0.5;
-  if (Number.isNaN(threshold)) statsError('invalid_parameter', 'threshold is NaN', { parameter: 'threshold' });
+  if (Number.isNaN(threshold))
+    statsError('invalid_parameter', 'threshold is NaN', { parameter: 'threshold' });
   const { y, s } = checkBinaryInput(yTrue, yScore);
   return metricsFromConfusion(countConfusion(y, callsAtThreshold(s, threshold)), options, threshold);
 }
@@ -248,7 +277,10 @@ export function classificationMetrics(
  * @example
  * matthewsCorrcoef([0, 0, 1, 1], [0, 0, 0, 1]) // 0.5773502691896258
  */
-export function matthewsCorrcoef(yTrue: ArrayLike<number | boolean>, yPred: ArrayLike<number | boolean>): number | null {
+export function matthewsCorrcoef(
+  yTrue: ArrayLike<number | boolean>,
+  yPred: ArrayLike<number | boolean>,
+): number | null {
   checkConsistentLength({ yTrue, yPred });
   return mccFromCounts(countConfusion(toBinaryLabels(yTrue), toBinaryLabels(yPred, 'yPred')));
 }

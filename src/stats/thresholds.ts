@@ -33,7 +33,12 @@ function midpointThreshold(c: ConfusionAtThresholds, k: number): number {
   return (c.thresholds[k] + c.thresholds[k + 1]) / 2;
 }
 
-function pointAt(c: ConfusionAtThresholds, k: number, criterion: string, warnings: StatsWarning[]): OperatingPoint {
+function pointAt(
+  c: ConfusionAtThresholds,
+  k: number,
+  criterion: string,
+  warnings: StatsWarning[],
+): OperatingPoint {
   const sensitivity = k < 0 ? 0 : c.tps[k] / c.nPos;
   const specificity = k < 0 ? 1 : 1 - c.fps[k] / c.nNeg;
   return {

@@ -23,7 +23,11 @@ export type StatsErrorCode =
   | 'unknown_image';
 
 /** Throws a stats error with a code, a one-line message and details. */
-export function statsError(code: StatsErrorCode, message: string, details: Record<string, unknown> = {}): never {
+export function statsError(
+  code: StatsErrorCode,
+  message: string,
+  details: Record<string, unknown> = {},
+): never {
   throw new EndofaceError<StatsErrorCode>(code, message, details);
 }
 
@@ -88,11 +92,15 @@ export function toFiniteScores(yScore: NumericArray, name = 'yScore'): Float64Ar
 export function checkProbabilities(p: Float64Array, name = 'yProb'): void {
   for (let i = 0; i < p.length; i++) {
     if (p[i] < 0 || p[i] > 1) {
-      statsError('score_out_of_range', `${name}[${i}] is ${p[i]}; this metric needs probabilities in [0, 1]`, {
-        parameter: name,
-        index: i,
-        value: p[i],
-      });
+      statsError(
+        'score_out_of_range',
+        `${name}[${i}] is ${p[i]}; this metric needs probabilities in [0, 1]`,
+        {
+          parameter: name,
+          index: i,
+          value: p[i],
+        },
+      );
     }
   }
 }
@@ -167,7 +175,10 @@ export function checkInRange(
 /** Checks a positive integer parameter. */
 export function checkPositiveInteger(name: string, value: number): number {
   if (!(Number.isInteger(value) && value > 0)) {
-    statsError('invalid_parameter', `${name}=${value} must be a positive integer`, { parameter: name, value });
+    statsError('invalid_parameter', `${name}=${value} must be a positive integer`, {
+      parameter: name,
+      value,
+    });
   }
   return value;
 }

@@ -14,7 +14,10 @@ const c = loadCase('stats-case-a');
 test('runEvaluation writes metrics.json, summary.md and ROC/PR/calibration plots', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'endoface-eval-'));
   try {
-    const pred = ['image,subject,label,score,sex', ...c.image.map((im, i) => `${im},${c.patient[i]},${c.label[i]},${c.model[i]},${c.sex[i]}`)];
+    const pred = [
+      'image,subject,label,score,sex',
+      ...c.image.map((im, i) => `${im},${c.patient[i]},${c.label[i]},${c.model[i]},${c.sex[i]}`),
+    ];
     const readers = [
       'image,reader,rating,reader_level',
       ...c.image.map((im, i) => `${im},R1,${c.reader1[i]},consultant`),
@@ -27,7 +30,15 @@ test('runEvaluation writes metrics.json, summary.md and ROC/PR/calibration plots
       { predictions: join(dir, 'p.csv'), readers: join(dir, 'r.csv'), out },
       { by: ['sex'], nResamples: 100, seed: 1 },
     );
-    for (const name of ['metrics.json', 'summary.md', 'roc.svg', 'roc.png', 'calibration.png', 'precision-recall.png', 'roc.vl.json']) {
+    for (const name of [
+      'metrics.json',
+      'summary.md',
+      'roc.svg',
+      'roc.png',
+      'calibration.png',
+      'precision-recall.png',
+      'roc.vl.json',
+    ]) {
       assert.ok(files.includes(join(out, name)), name);
     }
     const json = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
@@ -60,20 +71,51 @@ test('an unknown --by column is refused with the columns available', async () =>
   try {
     await writeFile(join(dir, 'p.csv'), 'image,subject,label,score,sex\na,s1,1,0.9,F\nb,s2,0,0.2,M\n');
     await assert.rejects(
-      runEvaluation({ predictions: join(dir, 'p.csv'), out: join(dir, 'o') }, { by: ['site'], nResamples: 0 }),
+      runEvaluation(
+        { predictions: join(dir, 'p.csv'), out: join(dir, 'o') },
+        { by: ['site'], nResamples: 0 },
+      ),
       /--by site: the predictions have no column "site" \(covariates: sex\)/,
     );
-    await assert.rejects(runEvaluation({ predictions: join(dir, 'missing.csv'), out: join(dir, 'o') }), /cannot read/);
+    await assert.rejects(
+      runEvaluation({ predictions: join(dir, 'missing.csv'), out: join(dir, 'o') }),
+      /cannot read/,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 });
 
 test('toJson keeps infinities as strings; CLI flags are checked by name', () => {
-  assert.equal(toJson({ a: [Infinity, -Infinity, 1] }).replace(/\s/g, ''), '{"a":["Infinity","-Infinity",1]}');
-  const base = { predictions: 'p', out: 'o', aggregate: 'mean', thresholds: '0.5,youden,sens:0.9,spec:0.95', bootstrap: '2000', seed: '1', level: '0.95' };
-  assert.deepEqual(parseEvaluateFlags(base).thresholds, [0.5, 'youden', { sensitivity: 0.9 }, { specificity: 0.95 }]);
-  assert.throws(() => parseEvaluateFlags({ ...base, aggregate: 'maxx' }), /--aggregate="maxx" is not valid; did you mean "max"\?/);
-  assert.throws(() => parseEvaluateFlags({ ...base, bootstrap: '-3' }), /--bootstrap=-3 must be a whole number/);
-  assert.throws(() => parseEvaluateFlags({ ...base, thresholds: '0.5,best' }), /threshold "best" is not a number/);
+  assert.equal(
+    toJson({ a: [Infinity, -Infinity, 1] }).replace(/\s/g, ''),
+    '{"a":["Infinity","-Infinity",1]}',
+  );
+  const base = {
+    predictions: 'p',
+    out: 'o',
+    aggregate: 'mean',
+    thresholds: '0.5,youden,sens:0.9,spec:0.95',
+    bootstrap: '2000',
+    seed: '1',
+    level: '0.95',
+  };
+  assert.deepEqual(parseEvaluateFlags(base).thresholds, [
+    0.5,
+    'youden',
+    { sensitivity: 0.9 },
+    { specificity: 0.95 },
+  ]);
+  assert.throws(
+    () => parseEvaluateFlags({ ...base, aggregate: 'maxx' }),
+    /--aggregate="maxx" is not valid; did you mean "max"\?/,
+  );
+  assert.throws(
+    () => parseEvaluateFlags({ ...base, bootstrap: '-3' }),
+    /--bootstrap=-3 must be a whole number/,
+  );
+  assert.throws(
+    () => parseEvaluateFlags({ ...base, thresholds: '0.5,best' }),
+    /threshold "best" is not a number/,
+  );
 });

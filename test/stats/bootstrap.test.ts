@@ -41,7 +41,8 @@ test('with all weights 1 the metrics statistic equals the full-sample functions'
     'mcc@0.5': m.mcc,
   };
   assert.deepEqual(Object.keys(v), Object.keys(expected));
-  for (const [k, e] of Object.entries(expected)) assert.ok(Math.abs(v[k] - (e as number)) < 1e-9, `${k}: ${v[k]} vs ${e}`);
+  for (const [k, e] of Object.entries(expected))
+    assert.ok(Math.abs(v[k] - (e as number)) < 1e-9, `${k}: ${v[k]} vs ${e}`);
 });
 
 test('a weight of 2 on every case changes nothing; integer weights equal duplicated cases', () => {
@@ -60,9 +61,24 @@ test('a weight of 2 on every case changes nothing; integer weights equal duplica
 
 test('same seed → identical intervals; another seed → different replicates', () => {
   const st = createMetricsStatistic(c.label, c.model);
-  const a = bootstrapBySubject(c.patient, st, { strata: c.label, nResamples: 200, seed: 7, keepReplicates: true });
-  const b = bootstrapBySubject(c.patient, st, { strata: c.label, nResamples: 200, seed: 7, keepReplicates: true });
-  const d = bootstrapBySubject(c.patient, st, { strata: c.label, nResamples: 200, seed: 8, keepReplicates: true });
+  const a = bootstrapBySubject(c.patient, st, {
+    strata: c.label,
+    nResamples: 200,
+    seed: 7,
+    keepReplicates: true,
+  });
+  const b = bootstrapBySubject(c.patient, st, {
+    strata: c.label,
+    nResamples: 200,
+    seed: 7,
+    keepReplicates: true,
+  });
+  const d = bootstrapBySubject(c.patient, st, {
+    strata: c.label,
+    nResamples: 200,
+    seed: 8,
+    keepReplicates: true,
+  });
   assert.deepEqual(a, b);
   assert.notDeepEqual(a.estimates.auc.replicates, d.estimates.auc.replicates);
 });
@@ -83,7 +99,13 @@ test('resamples whole subjects, stratified: every replicate keeps the number of 
       out[0] = pos;
     },
   };
-  const r = bootstrapBySubject(c.patient, probe, { strata: c.label, nResamples: 50, seed: 1, bca: false, keepReplicates: true });
+  const r = bootstrapBySubject(c.patient, probe, {
+    strata: c.label,
+    nResamples: 50,
+    seed: 1,
+    bca: false,
+    keepReplicates: true,
+  });
   assert.equal(calls, 51);
   assert.ok(r.estimates.check.replicates?.every((v) => v === subjectsPos));
   assert.equal(r.nSubjects, 110);
@@ -99,7 +121,11 @@ test('photos of one subject do not narrow the interval (the image-resampling pit
   const ids3 = ids.flatMap((v) => [v, v, v]);
   const st3 = createMetricsStatistic(y3, s3);
   const bySubject = bootstrapBySubject(ids3, st3, { strata: y3, nResamples: 1000, seed: 2, bca: false });
-  const byPhoto = bootstrapBySubject(y3.map((_, i) => i), st3, { strata: y3, nResamples: 1000, seed: 2, bca: false });
+  const byPhoto = bootstrapBySubject(
+    y3.map((_, i) => i),
+    st3,
+    { strata: y3, nResamples: 1000, seed: 2, bca: false },
+  );
   const se1 = one.estimates.auc.standardError as number;
   assert.ok(Math.abs((bySubject.estimates.auc.standardError as number) / se1 - 1) < 0.1);
   assert.ok((byPhoto.estimates.auc.standardError as number) < 0.7 * se1);
@@ -119,16 +145,23 @@ test('percentile and BCa limits follow their definitions (recomputed independent
       out[0] = s / n;
     },
   };
-  const r = bootstrapBySubject(x.map((_, i) => i), mean, { nResamples: 4000, seed: 11, keepReplicates: true });
+  const r = bootstrapBySubject(
+    x.map((_, i) => i),
+    mean,
+    { nResamples: 4000, seed: 11, keepReplicates: true },
+  );
   const e = r.estimates.mean;
   const reps = Float64Array.from(e.replicates as number[]).sort();
   assert.ok(Math.abs((e.percentile?.lower as number) - percentileSorted(reps, 2.5)) < 1e-12);
   assert.ok(Math.abs((e.percentile?.upper as number) - percentileSorted(reps, 97.5)) < 1e-12);
   const theta = x.reduce((a, b) => a + b) / x.length;
-  const z0 = normalQuantile((reps.filter((v) => v < theta).length + reps.filter((v) => v === theta).length / 2) / reps.length);
+  const z0 = normalQuantile(
+    (reps.filter((v) => v < theta).length + reps.filter((v) => v === theta).length / 2) / reps.length,
+  );
   const loo = x.map((_, j) => (theta * x.length - x[j]) / (x.length - 1));
   const lm = loo.reduce((a, b) => a + b) / loo.length;
-  const acc = loo.reduce((a, v) => a + (lm - v) ** 3, 0) / (6 * loo.reduce((a, v) => a + (lm - v) ** 2, 0) ** 1.5);
+  const acc =
+    loo.reduce((a, v) => a + (lm - v) ** 3, 0) / (6 * loo.reduce((a, v) => a + (lm - v) ** 2, 0) ** 1.5);
   const adj = (q: number) => normalCdf(z0 + (z0 + normalQuantile(q)) / (1 - acc * (z0 + normalQuantile(q))));
   assert.ok(Math.abs((e.bca?.lower as number) - percentileSorted(reps, 100 * adj(0.025))) < 1e-12);
   assert.ok(Math.abs((e.bca?.upper as number) - percentileSorted(reps, 100 * adj(0.975))) < 1e-12);
@@ -141,6 +174,7 @@ test('a subject with cases in two strata is refused', () => {
   const st = createMetricsStatistic([0, 1, 0, 1], [0.1, 0.9, 0.3, 0.6]);
   assert.throws(
     () => bootstrapBySubject(['a', 'a', 'b', 'c'], st, { strata: [0, 1, 0, 1], nResamples: 10 }),
-    (e: Error & { code?: string }) => e.code === 'inconsistent_subject_label' && /subject "a"/.test(e.message),
+    (e: Error & { code?: string }) =>
+      e.code === 'inconsistent_subject_label' && /subject "a"/.test(e.message),
   );
 });

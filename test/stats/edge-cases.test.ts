@@ -43,7 +43,13 @@ test('perfect separation: AUC 1, DeLong SE 0 and CI [1, 1], calibration slope nu
   assert.equal(fit.slope, null);
   assert.ok(fit.warnings.some((w) => w.code === 'no_convergence'));
   // Inverted separation gives 0, not a silently flipped 1.
-  assert.equal(rocAucScore(y, s.map((v) => 1 - v)), 0);
+  assert.equal(
+    rocAucScore(
+      y,
+      s.map((v) => 1 - v),
+    ),
+    0,
+  );
 });
 
 test('all scores tied: AUC 0.5, ROC (0,0)→(1,1), AP = prevalence, DeLong test of identical scores p = 1', () => {
@@ -78,7 +84,10 @@ test('one case per class: AUC defined, DeLong variance 0 by the stated rule, no 
 });
 
 test('NaN, Infinity or missing scores are rejected with the index named', () => {
-  assert.throws(() => rocAucScore([0, 1, 0], [0.1, NaN, 0.3]), code('invalid_score', { index: 1, parameter: 'yScore' }));
+  assert.throws(
+    () => rocAucScore([0, 1, 0], [0.1, NaN, 0.3]),
+    code('invalid_score', { index: 1, parameter: 'yScore' }),
+  );
   assert.throws(() => delongCi([0, 1, 0], [0.1, 0.2, Infinity]), code('invalid_score', { index: 2 }));
   const holes: number[] = [0.1, 0.2, 0.3];
   delete holes[2];
@@ -87,5 +96,8 @@ test('NaN, Infinity or missing scores are rejected with the index named', () => 
   assert.throws(() => rocAucScore([0, 1], [0.1, 0.2, 0.3]), code('length_mismatch', { parameter: 'yScore' }));
   assert.throws(() => rocAucScore([], []), code('empty_input'));
   assert.throws(() => brierScoreLoss([0, 1], [0.2, 1.4]), code('score_out_of_range', { index: 1 }));
-  assert.throws(() => delongCi([0, 1], [0.2, 0.4], { level: 95 }), code('invalid_parameter', { parameter: 'level' }));
+  assert.throws(
+    () => delongCi([0, 1], [0.2, 0.4], { level: 95 }),
+    code('invalid_parameter', { parameter: 'level' }),
+  );
 });

@@ -36,7 +36,11 @@ test('confusionAtThresholds / rocCurve / rocAucScore', () => {
   assert.deepEqual([...c.thresholds], [0.8, 0.4, 0.35, 0.1]);
   assert.deepEqual([...c.tps], [1, 1, 2, 2]);
   assert.deepEqual([...c.fps], [0, 1, 1, 2]);
-  assert.deepEqual(rocCurve(Y, S), { fpr: [0, 0, 0.5, 0.5, 1], tpr: [0, 0.5, 0.5, 1, 1], thresholds: [Infinity, 0.8, 0.4, 0.35, 0.1] });
+  assert.deepEqual(rocCurve(Y, S), {
+    fpr: [0, 0, 0.5, 0.5, 1],
+    tpr: [0, 0.5, 0.5, 1, 1],
+    thresholds: [Infinity, 0.8, 0.4, 0.35, 0.1],
+  });
   assert.equal(rocAucScore(Y, S), 0.75);
 });
 
@@ -121,11 +125,38 @@ test('calibration: Brier, curve, slope/intercept satisfy the logistic score equa
 });
 
 test('McNemar exact and mid-p (hand-computed binomial sums), kappa, decision curve', () => {
-  const t = mcnemarTest([[18, 10], [5, 2]]);
+  const t = mcnemarTest([
+    [18, 10],
+    [5, 2],
+  ]);
   near(t.pValue, (2 * (1 + 15 + 105 + 455 + 1365 + 3003)) / 32768);
-  near(mcnemarTest([[18, 10], [5, 2]], { method: 'mid-p' }).pValue, (2 * 4944 - 3003) / 32768);
-  assert.equal(mcnemarTest([[3, 0], [0, 4]]).pValue, 1);
-  near(mcnemarTest([[0, 10], [5, 0]], { method: 'chi2' }).statistic, 25 / 15);
+  near(
+    mcnemarTest(
+      [
+        [18, 10],
+        [5, 2],
+      ],
+      { method: 'mid-p' },
+    ).pValue,
+    (2 * 4944 - 3003) / 32768,
+  );
+  assert.equal(
+    mcnemarTest([
+      [3, 0],
+      [0, 4],
+    ]).pValue,
+    1,
+  );
+  near(
+    mcnemarTest(
+      [
+        [0, 10],
+        [5, 0],
+      ],
+      { method: 'chi2' },
+    ).statistic,
+    25 / 15,
+  );
   assert.equal(cohenKappaScore([0, 0, 1, 1], [0, 0, 0, 1]), 0.5);
   near(cohenKappaScore([1, 2, 3, 4, 5], [1, 2, 3, 5, 4], { weights: 'quadratic' }), 0.9);
   assert.equal(cohenKappaScore([1, 1], [1, 1]), null);
@@ -135,14 +166,23 @@ test('McNemar exact and mid-p (hand-computed binomial sums), kappa, decision cur
 
 test('aggregateBySubject and subgroupTable', () => {
   const a = aggregateBySubject(['a', 'a', 'b'], [1, 1, 0], [0.2, 0.6, 0.3], { method: 'max' });
-  assert.deepEqual([a.subject, a.label, a.score, a.nPhotos, a.aggregation], [['a', 'b'], [1, 0], [0.6, 0.3], [2, 1], 'max']);
+  assert.deepEqual(
+    [a.subject, a.label, a.score, a.nPhotos, a.aggregation],
+    [['a', 'b'], [1, 0], [0.6, 0.3], [2, 1], 'max'],
+  );
   near(aggregateBySubject(['a', 'a', 'b'], [1, 1, 0], [0.2, 0.6, 0.3]).score[0], 0.4);
-  assert.throws(() => aggregateBySubject(['a', 'a'], [1, 0], [0.2, 0.6]), /subject "a" has photos labelled both/);
+  assert.throws(
+    () => aggregateBySubject(['a', 'a'], [1, 0], [0.2, 0.6]),
+    /subject "a" has photos labelled both/,
+  );
   const g = subgroupTable([0, 1, 0, 1], [0.2, 0.9, 0.6, 0.7], ['F', 'F', 'M', 'M'], 'sex');
   assert.equal(g.rows[1].auc?.estimate, 1);
   assert.equal(g.rows[0].value, 'F');
   const h = subgroupTable([0, 1, 1], [0.2, 0.9, 0.6], ['F', 'M', ''], 'sex');
-  assert.deepEqual(h.rows.map((r) => r.value), ['(missing)', 'F', 'M']);
+  assert.deepEqual(
+    h.rows.map((r) => r.value),
+    ['(missing)', 'F', 'M'],
+  );
   assert.equal(h.rows[0].auc, null);
   assert.ok(h.warnings.some((w) => w.code === 'single_class_subgroup'));
 });

@@ -31,7 +31,12 @@ test('per reader: reference AUC / DeLong for the 1–5 reader, metrics / McNemar
   close(r1.delong?.pValue, e.delong_paired_model_vs_reader1.p, 1e-6, 'delong p');
   assert.equal(r1.operatingPoints.length, 4);
   assert.equal(r2.scale, 'binary');
-  assert.deepEqual(r2.metrics?.confusion, { tp: e.reader2_binary.tp, fp: e.reader2_binary.fp, tn: e.reader2_binary.tn, fn: e.reader2_binary.fn });
+  assert.deepEqual(r2.metrics?.confusion, {
+    tp: e.reader2_binary.tp,
+    fp: e.reader2_binary.fp,
+    tn: e.reader2_binary.tn,
+    fn: e.reader2_binary.fn,
+  });
   const mc = e['mcnemar_exact_model0.5_vs_reader2_on_positives'];
   assert.deepEqual(r2.mcnemar?.onPositives.exact.table, mc.table);
   close(r2.mcnemar?.onPositives.exact.pValue, mc.p, 1e-6, 'mcnemar p');
@@ -59,17 +64,32 @@ test('pooled comparison: seeded, plain-words summary with CI and p-value', () =>
   const binary = a.pooled.find((p) => p.kind === 'binary' && p.group === 'all');
   assert.ok(binary);
   close(binary.quantities.readersMeanSpecificity.estimate, 115 / 151, 1e-12, 'mean spec');
-  assert.match(binary.summary, /^At the reader's specificity of 0\.762, the model's sensitivity is 0\.\d{3} \(95 % CI 0\.\d{3} to 0\.\d{3}\) .* p = 0\.\d{3} \(subject bootstrap, 300 replicates\)\.$/);
+  assert.match(
+    binary.summary,
+    /^At the reader's specificity of 0\.762, the model's sensitivity is 0\.\d{3} \(95 % CI 0\.\d{3} to 0\.\d{3}\) .* p = 0\.\d{3} \(subject bootstrap, 300 replicates\)\.$/,
+  );
   const rating = a.pooled.find((p) => p.kind === 'rating' && p.group === 'all');
-  close(rating?.quantities.aucDifference.estimate, e.model.auc - e.reader1_confidence_1to5.auc, 1e-9, 'auc difference');
+  close(
+    rating?.quantities.aucDifference.estimate,
+    e.model.auc - e.reader1_confidence_1to5.auc,
+    1e-9,
+    'auc difference',
+  );
   // Levels identical to "all" are not repeated.
   assert.equal(a.pooled.length, 2);
 });
 
 test('ratings of an image missing from the predictions name the line', () => {
   assert.throws(
-    () => compareWithReaders(predictions, { image: ['img0000', 'nope'], reader: ['A', 'A'], rating: [1, 0], lines: [2, 3] }),
-    (err: Error & { code?: string }) => err.code === 'unknown_image' && /readers line 3: image "nope"/.test(err.message),
+    () =>
+      compareWithReaders(predictions, {
+        image: ['img0000', 'nope'],
+        reader: ['A', 'A'],
+        rating: [1, 0],
+        lines: [2, 3],
+      }),
+    (err: Error & { code?: string }) =>
+      err.code === 'unknown_image' && /readers line 3: image "nope"/.test(err.message),
   );
 });
 

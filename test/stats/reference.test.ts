@@ -28,8 +28,20 @@ const CI = 1e-6;
 function checkMetrics(m: ClassificationMetrics, e: any, where: string): void {
   const keys = Object.keys(e).sort();
   assert.deepEqual(keys, [
-    'accuracy', 'balanced_accuracy', 'f1', 'fn', 'fp', 'mcc', 'npv', 'ppv', 'sensitivity',
-    'sensitivity_wilson95', 'specificity', 'specificity_wilson95', 'tn', 'tp',
+    'accuracy',
+    'balanced_accuracy',
+    'f1',
+    'fn',
+    'fp',
+    'mcc',
+    'npv',
+    'ppv',
+    'sensitivity',
+    'sensitivity_wilson95',
+    'specificity',
+    'specificity_wilson95',
+    'tn',
+    'tp',
   ]);
   assert.deepEqual(m.confusion, { tp: e.tp, fp: e.fp, tn: e.tn, fn: e.fn }, where);
   close(m.sensitivity.estimate, e.sensitivity, POINT, `${where}.sensitivity`);
@@ -52,12 +64,26 @@ for (const name of CASES) {
 
   test(`${name}: the expected.json keys are the ones this suite checks`, () => {
     assert.deepEqual(Object.keys(e).sort(), [
-      'cohen_kappa_model0.5_vs_reader2', 'delong_paired_model_vs_reader1', 'mcnemar_exact_model0.5_vs_reader2_on_positives',
-      'model', 'n_images', 'n_positive', 'reader1_confidence_1to5', 'reader2_binary', 'source',
+      'cohen_kappa_model0.5_vs_reader2',
+      'delong_paired_model_vs_reader1',
+      'mcnemar_exact_model0.5_vs_reader2_on_positives',
+      'model',
+      'n_images',
+      'n_positive',
+      'reader1_confidence_1to5',
+      'reader2_binary',
+      'source',
     ]);
     assert.deepEqual(Object.keys(e.model).sort(), [
-      'at_threshold_0.5', 'auc', 'auc_delong_ci95', 'auc_delong_se', 'average_precision', 'brier',
-      'calibration_uniform10', 'roc_curve', 'youden',
+      'at_threshold_0.5',
+      'auc',
+      'auc_delong_ci95',
+      'auc_delong_se',
+      'average_precision',
+      'brier',
+      'calibration_uniform10',
+      'roc_curve',
+      'youden',
     ]);
     assert.equal(c.label.length, e.n_images);
     assert.equal(c.label.filter((v) => v === 1).length, e.n_positive);
@@ -82,8 +108,14 @@ for (const name of CASES) {
     }
     // thresholds[0]: scikit-learn 1.2 wrote max(score) + 1; ≥ 1.3 (and endoface) write +Infinity.
     assert.equal(r.thresholds[0], Infinity);
-    close(x.thresholds[0], Math.max(...c.model) + 1, POINT, 'roc_curve.thresholds[0] is max+1 in sklearn 1.2');
-    for (let i = 1; i < x.thresholds.length; i++) close(r.thresholds[i], x.thresholds[i], POINT, `roc_curve.thresholds[${i}]`);
+    close(
+      x.thresholds[0],
+      Math.max(...c.model) + 1,
+      POINT,
+      'roc_curve.thresholds[0] is max+1 in sklearn 1.2',
+    );
+    for (let i = 1; i < x.thresholds.length; i++)
+      close(r.thresholds[i], x.thresholds[i], POINT, `roc_curve.thresholds[${i}]`);
   });
 
   test(`${name}: Youden threshold, sensitivity, specificity (pROC coords "best")`, () => {
@@ -99,12 +131,20 @@ for (const name of CASES) {
     const cal = calibrationCurve(c.label, c.model, { nBins: 10, strategy: 'uniform' });
     const x = e.model.calibration_uniform10;
     assert.equal(cal.meanPredicted.length, x.mean_predicted.length);
-    x.mean_predicted.forEach((v: number, i: number) => close(cal.meanPredicted[i], v, POINT, `mean_predicted[${i}]`));
-    x.fraction_positive.forEach((v: number, i: number) => close(cal.fractionPositive[i], v, POINT, `fraction_positive[${i}]`));
+    x.mean_predicted.forEach((v: number, i: number) =>
+      close(cal.meanPredicted[i], v, POINT, `mean_predicted[${i}]`),
+    );
+    x.fraction_positive.forEach((v: number, i: number) =>
+      close(cal.fractionPositive[i], v, POINT, `fraction_positive[${i}]`),
+    );
   });
 
   test(`${name}: metrics at threshold 0.5 with Wilson CIs (statsmodels)`, () => {
-    checkMetrics(thresholdMetrics(c.label, c.model, { threshold: 0.5 }), e.model['at_threshold_0.5'], 'at_threshold_0.5');
+    checkMetrics(
+      thresholdMetrics(c.label, c.model, { threshold: 0.5 }),
+      e.model['at_threshold_0.5'],
+      'at_threshold_0.5',
+    );
   });
 
   test(`${name}: reader1 (1–5) AUC and paired DeLong vs the model (pROC roc.test)`, () => {
