@@ -122,6 +122,14 @@ export function evaluateStudy(
     prevalence: resolved.prevalence ?? undefined,
   };
   const { label, score, subject } = predictions;
+  const nPositive = label.filter((v) => v === 1).length;
+  if (nPositive === 0 || nPositive === label.length) {
+    throw new EndofaceError(
+      'single_class',
+      `${inputs.predictions.file || 'predictions'}: every label is ${nPositive === 0 ? 0 : 1} (${label.length} photos); an evaluation needs patients and controls`,
+      { file: inputs.predictions.file, nPositive, nNegative: label.length - nPositive },
+    );
+  }
   const photo = diagnosticAccuracy(label, score, subject, common);
   const agg = aggregateBySubject(subject, label, score, {
     method: resolved.aggregate,
