@@ -14,7 +14,11 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * refused with `invalid_config` and `{ reason, where, expected }` in the details (after human's
  * `validate`), so a typo never silently falls back to a default.
  */
-export function mergeChecked<T extends object>(defaults: T, partial: DeepPartial<T> | undefined, where = ''): T {
+export function mergeChecked<T extends object>(
+  defaults: T,
+  partial: DeepPartial<T> | undefined,
+  where = '',
+): T {
   if (partial === undefined) return structuredClone(defaults);
   if (!isPlainObject(partial)) {
     throw new EndofaceError('invalid_config', `config${where} must be an object`, {
@@ -38,11 +42,15 @@ export function mergeChecked<T extends object>(defaults: T, partial: DeepPartial
     if (isPlainObject(base)) {
       out[key] = mergeChecked(base, value as DeepPartial<typeof base>, path);
     } else if (base !== null && typeof base !== typeof value) {
-      throw new EndofaceError('invalid_config', `config${path} must be a ${typeof base}, got ${typeof value}`, {
-        reason: 'wrong_type',
-        where: path,
-        expected: typeof base,
-      });
+      throw new EndofaceError(
+        'invalid_config',
+        `config${path} must be a ${typeof base}, got ${typeof value}`,
+        {
+          reason: 'wrong_type',
+          where: path,
+          expected: typeof base,
+        },
+      );
     } else {
       out[key] = value;
     }

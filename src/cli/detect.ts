@@ -1,0 +1,45 @@
+import { basename } from 'node:path';
+import { runDetect } from '../report/detect-run.js';
+import { createProgress } from './progress.js';
+
+export interface DetectCliOptions {
+  out?: string;
+  json?: boolean;
+  size?: string;
+  workers?: string;
+}
+
+/** `endoface detect <files or folders…>`: exit 0 when at least one photo was processed, 1 otherwise. */
+export async function detectCommand(inputs: string[], opts: DetectCliOptions): Promise<number> {
+  const progress = createProgress('detect');
+  const size = opts.size ? Number(opts.size) : undefined;
+  const result = await runDetect({
+    inputs,
+    outDir: opts.out,
+    workers: opts.workers ? Number(opts.workers) : 0,
+    config: size ? { align: { size } } : {},
+    onProgress: (done, total, o) => progress.update(done, total, basename(o.file)),
+  });
+  progress.done();
+
+  if (opts.json) {
+    const { outcomes, ...rest } = result;
+    console.log(
+      JSON.stringify(
+        { ...rest, files: outcomes.map((o) => (o.ok ? { file: o.file, quality: o.analysis.quality } : o)) },
+        null,
+        2,
+      ),
+    );
+  } else {
+    const { pass, warn, reject, error } = result.counts;
+    console.log(`${result.total} photos: ${pass} pass, ${warn} warn, ${reject} reject, ${error} unreadable`);
+    if (result.summaryPath) console.log(`summary: ${result.summaryPath}`);
+    if (result.problems.length > 0) {
+      console.log('\nnot processed or rejected:');
+      for (const p of result.problems) console.log(`  ${p.file}  ${p.code}: ${p.message}`);
+    }
+  }
+  const processed = result.counts.pass + result.counts.warn + result.counts.reject;
+  return processed > 0 ? 0 : 1;
+}

@@ -1,0 +1,10 @@
+export { decodeImage, defaultImageConfig } from './decode.js';
+export { SUPPORTED_FORMATS } from './types.js';
+export type {
+  DecodedImage,
+  ImageConfig,
+  ImageErrorCode,
+  ImageFormat,
+  ImageWarningCode,
+  RgbImage,
+} from './types.js';
