@@ -1,0 +1,85 @@
+/**
+ * The model stage: supervised screens over feature matrices (logistic regression, multinomial
+ * logistic regression, a small MLP), subject-grouped splits, nested cross-validation, probability
+ * calibration, and the JSON form of fitted pipelines. Pure, synchronous numeric code.
+ */
+export { stratifiedGroupKFold, stratifiedGroupHoldout, foldRows, deriveSeed } from './splits.js';
+export {
+  LogisticRegression,
+  LogisticModel,
+  logisticObjective,
+  LOGISTIC_SOLVERS,
+  NEWTON_MAX_FEATURES,
+  defaultLogisticOptions,
+  type FitInfo,
+  type LogisticOptions,
+  type LogisticSolver,
+  type SerializedLogistic,
+} from './logistic.js';
+export {
+  MultinomialLogisticRegression,
+  MultinomialModel,
+  multinomialObjective,
+  type MultinomialOptions,
+  type SerializedMultinomial,
+} from './multinomial.js';
+export {
+  MlpClassifier,
+  MlpModel,
+  defaultMlpOptions,
+  type MlpFitInfo,
+  type MlpOptions,
+  type SerializedMlp,
+} from './mlp.js';
+export {
+  fitCalibrator,
+  applyCalibrator,
+  fitSigmoidMap,
+  fitIsotonicMap,
+  CALIBRATION_METHODS,
+  type CalibrationMethod,
+  type Calibrator,
+  type IsotonicMap,
+  type SigmoidMap,
+} from './calibration.js';
+export { fitStandardizer, applyStandardizer, type Standardizer } from './standardize.js';
+export {
+  aucOfProbabilities,
+  probabilitiesFromDecision,
+  classWeights,
+  type ClassWeight,
+  type Estimator,
+  type EstimatorType,
+  type FitOptions,
+  type FittedEstimator,
+} from './estimator.js';
+export { minimizeLbfgs, type LbfgsOptions, type MinimizeResult } from './optimize.js';
+export { fromRows, toRows, zeros, type Matrix, type Matrix64 } from './matrix.js';
+export type { ModelErrorCode } from './validate.js';
+export {
+  ageBandOf,
+  AGE_BANDS,
+  assessNormative,
+  fitNormativeModel,
+  percentileOf,
+  type AgeBand,
+  type Condition,
+  type NormativeAssessment,
+  type NormativeFitOptions,
+  type NormativeModel,
+  type NormativeSample,
+  type Sex,
+} from './normative.js';
+export { fitLowRank, lowRankScores, type LowRankModel } from './normative-pca.js';
+export {
+  BUNDLE_SCHEMA_VERSION,
+  DISCLAIMER,
+  loadBundle,
+  saveBundle,
+  trainingDataHash,
+  validateMetadata,
+  type Bundle,
+  type BundleMetadata,
+  type MetricWithCi,
+  type ScreenMetadata,
+} from './bundle.js';
