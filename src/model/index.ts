@@ -3,6 +3,39 @@
  * logistic regression, a small MLP), subject-grouped splits, nested cross-validation, probability
  * calibration, and the JSON form of fitted pipelines. Pure, synchronous numeric code.
  */
+export {
+  trainScreen,
+  predictWithPipeline,
+  predictProbaWithPipeline,
+  loadPipeline,
+  defaultScreenOptions,
+  SCREEN_ESTIMATORS,
+  type ScreenCv,
+  type ScreenEstimator,
+  type ScreenOptions,
+  type TrainScreenOptions,
+  type TrainedScreen,
+} from './screen.js';
+export {
+  FittedPipeline,
+  alignColumns,
+  PIPELINE_FORMAT,
+  PIPELINE_FORMAT_VERSION,
+  type HyperParameters,
+  type SerializedPipeline,
+} from './pipeline.js';
+export {
+  nestedCrossValidate,
+  type AuditEvent,
+  type CandidateScore,
+  type NestedCvConfig,
+  type NestedCvData,
+  type NestedCvHooks,
+  type NestedCvResult,
+  type OofPrediction,
+  type OuterFoldSummary,
+  type Selection,
+} from './nested-cv.js';
 export { stratifiedGroupKFold, stratifiedGroupHoldout, foldRows, deriveSeed } from './splits.js';
 export {
   LogisticRegression,
