@@ -44,7 +44,7 @@ export const DESCRIPTOR_IDS = Object.keys(DESCRIPTOR_MODELS) as DescriptorId[];
 
 /** Name and version of a descriptor, as recorded in caches and bundles. */
 export function descriptorVersion(id: DescriptorId): string {
-  return `${id}@${HUMAN_MODELS_PACKAGE}@${packageVersion(HUMAN_MODELS_PACKAGE)}`;
+  return `${id}+${HUMAN_MODELS_PACKAGE}@${packageVersion(HUMAN_MODELS_PACKAGE)}`;
 }
 
 const loaded = new Map<DescriptorId, Promise<GraphModel>>();

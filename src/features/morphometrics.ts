@@ -1,4 +1,4 @@
-import { CANONICAL_MESH } from '../face/regions.js';
+import { CANONICAL_MESH, type RegionName } from '../face/regions.js';
 import { fitRotation3, rotate3, type Point3 } from '../util/rotation3d.js';
 
 /**
@@ -14,6 +14,8 @@ import { fitRotation3, rotate3, type Point3 } from '../util/rotation3d.js';
 export interface MorphometricDefinition {
   name: string;
   description: string;
+  /** The regions whose shape the measure reflects (for region anomaly scores). */
+  regions: RegionName[];
   cushing: -1 | 0 | 1;
   acromegaly: -1 | 0 | 1;
   poseSensitive: boolean;
@@ -52,6 +54,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'faceWidthToHeight',
     description: 'bizygomatic width (234–454) / face height (10–152)',
+    regions: ['cheekRight', 'cheekLeft', 'forehead', 'chin'],
     cushing: 1,
     acromegaly: -1,
     poseSensitive: false,
@@ -60,6 +63,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'upperFaceWidthToHeight',
     description: 'facial width-to-height ratio: bizygomatic width / glabella (9) to upper lip (0)',
+    regions: ['cheekRight', 'cheekLeft', 'nose'],
     cushing: 1,
     acromegaly: -1,
     poseSensitive: false,
@@ -68,6 +72,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'mouthLevelWidthToFaceWidth',
     description: 'face width at mouth level (58–288) / bizygomatic width',
+    regions: ['jawRight', 'jawLeft', 'cheekRight', 'cheekLeft'],
     cushing: 1,
     acromegaly: 1,
     poseSensitive: false,
@@ -76,6 +81,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'jawAngleWidthToFaceWidth',
     description: 'width at the jaw angles (172–397) / bizygomatic width',
+    regions: ['jawRight', 'jawLeft'],
     cushing: 1,
     acromegaly: 1,
     poseSensitive: false,
@@ -84,6 +90,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'chinWidthToFaceWidth',
     description: 'chin width (176–400) / bizygomatic width',
+    regions: ['chin', 'jawRight', 'jawLeft'],
     cushing: 1,
     acromegaly: 1,
     poseSensitive: false,
@@ -92,6 +99,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'templeWidthToFaceWidth',
     description: 'upper face width (162–389) / bizygomatic width',
+    regions: ['forehead', 'preauricularRight', 'preauricularLeft'],
     cushing: 0,
     acromegaly: 0,
     poseSensitive: false,
@@ -101,6 +109,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
     name: 'faceRoundness',
     description:
       'face-oval area / (π/4 · width · height): 1 for an ellipse, higher for a fuller, squarer face',
+    regions: ['cheekRight', 'cheekLeft', 'jawRight', 'jawLeft'],
     cushing: 1,
     acromegaly: 0,
     poseSensitive: false,
@@ -109,6 +118,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'lowerFaceWidthToHeight',
     description: 'jaw-angle width / subnasale (2) to chin (152) height',
+    regions: ['jawRight', 'jawLeft', 'chin'],
     cushing: 1,
     acromegaly: -1,
     poseSensitive: false,
@@ -117,6 +127,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'interocularToFaceWidth',
     description: 'inter-ocular distance / bizygomatic width (falls as the cheeks fill out)',
+    regions: ['cheekRight', 'cheekLeft'],
     cushing: -1,
     acromegaly: 0,
     poseSensitive: false,
@@ -126,6 +137,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'noseWidthToInterocular',
     description: 'alar width (98–327) / inter-ocular distance',
+    regions: ['nose'],
     cushing: 0,
     acromegaly: 1,
     poseSensitive: false,
@@ -134,6 +146,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'alarBaseWidthToInterocular',
     description: 'alar-crease width (129–358) / inter-ocular distance',
+    regions: ['nose'],
     cushing: 0,
     acromegaly: 1,
     poseSensitive: false,
@@ -142,6 +155,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'noseWidthToMouthWidth',
     description: 'alar width / mouth width (61–291)',
+    regions: ['nose', 'lips'],
     cushing: 0,
     acromegaly: 1,
     poseSensitive: false,
@@ -150,6 +164,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'noseLengthToFaceHeight',
     description: 'nasion (168) to subnasale (2) / face height',
+    regions: ['nose'],
     cushing: 0,
     acromegaly: 1,
     poseSensitive: false,
@@ -158,6 +173,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'noseAreaToInterocular2',
     description: 'area of the nose outline / inter-ocular distance²',
+    regions: ['nose'],
     cushing: 0,
     acromegaly: 1,
     poseSensitive: false,
@@ -166,6 +182,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'noseProtrusion',
     description: 'depth of the nose tip (1) in front of the alar creases (129, 358) / inter-ocular distance',
+    regions: ['nose'],
     cushing: 0,
     acromegaly: 1,
     poseSensitive: true,
@@ -175,6 +192,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'upperLipThicknessToMouthWidth',
     description: 'upper lip (0–13) / mouth width',
+    regions: ['lips'],
     cushing: 0,
     acromegaly: 1,
     poseSensitive: false,
@@ -183,6 +201,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'lowerLipThicknessToMouthWidth',
     description: 'lower lip (14–17) / mouth width',
+    regions: ['lips'],
     cushing: 0,
     acromegaly: 1,
     poseSensitive: false,
@@ -191,6 +210,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'lipHeightToMouthWidth',
     description: 'upper-lip top (0) to lower-lip bottom (17) / mouth width',
+    regions: ['lips'],
     cushing: 0,
     acromegaly: 1,
     poseSensitive: false,
@@ -199,6 +219,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'mouthWidthToInterocular',
     description: 'mouth width / inter-ocular distance',
+    regions: ['lips'],
     cushing: 0,
     acromegaly: 1,
     poseSensitive: false,
@@ -208,6 +229,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'lowerFaceHeightToFaceHeight',
     description: 'subnasale (2) to chin (152) / face height',
+    regions: ['chin', 'upperLip', 'lips'],
     cushing: 0,
     acromegaly: 1,
     poseSensitive: false,
@@ -216,6 +238,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'chinHeightToFaceHeight',
     description: 'lower-lip bottom (17) to chin (152) / face height',
+    regions: ['chin'],
     cushing: 0,
     acromegaly: 1,
     poseSensitive: false,
@@ -224,6 +247,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'philtrumLengthToFaceHeight',
     description: 'subnasale (2) to upper-lip top (0) / face height',
+    regions: ['upperLip'],
     cushing: 0,
     acromegaly: 0,
     poseSensitive: false,
@@ -232,6 +256,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'chinProjection',
     description: 'depth of the chin (152) in front of the nasion (168) / inter-ocular distance (prognathism)',
+    regions: ['chin', 'jawRight', 'jawLeft'],
     cushing: 0,
     acromegaly: 1,
     poseSensitive: true,
@@ -242,6 +267,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
     name: 'browRidgeProminence',
     description:
       'depth of the mid-brows (105, 334) in front of the inner eye corners (133, 362) / inter-ocular distance',
+    regions: ['browRidge'],
     cushing: 0,
     acromegaly: 1,
     poseSensitive: true,
@@ -250,6 +276,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'glabellaProminence',
     description: 'depth of the glabella (9) in front of the nasion (168) / inter-ocular distance',
+    regions: ['browRidge'],
     cushing: 0,
     acromegaly: 1,
     poseSensitive: true,
@@ -258,6 +285,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'browToEyeDistance',
     description: 'mid-brows (105, 334) to inner eye corners (133, 362) / inter-ocular distance',
+    regions: ['browRidge'],
     cushing: 0,
     acromegaly: 0,
     poseSensitive: false,
@@ -266,6 +294,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'foreheadHeightToFaceHeight',
     description: 'forehead top (10) to glabella (9) / face height',
+    regions: ['forehead'],
     cushing: 0,
     acromegaly: 0,
     poseSensitive: false,
@@ -274,6 +303,7 @@ const M: (MorphometricDefinition & { compute: (m: Mesh) => number })[] = [
   {
     name: 'eyeWidthToInterocular',
     description: 'mean eye width (33–133, 362–263) / inter-ocular distance',
+    regions: ['eyeRight', 'eyeLeft'],
     cushing: 0,
     acromegaly: 0,
     poseSensitive: false,

@@ -100,3 +100,66 @@ export function createWorkerPool<TIn, TOut>(
     },
   };
 }
+
+export type PooledOutcome<TOut> =
+  { index: number; ok: true; value: TOut } | { index: number; ok: false; error: unknown };
+
+/**
+ * Runs `task` over `inputs`, yielding each outcome as soon as it is ready (completion order; `index`
+ * gives the input order). With `workers` > 0 the tasks run in a pool of worker threads on
+ * `workerUrl` (which must answer with the same function); otherwise in this thread, one at a time.
+ * A failed task is an outcome, never a thrown error, so a batch always runs to the end.
+ */
+export async function* runPooled<TIn, TOut>(
+  inputs: readonly TIn[],
+  options: {
+    workers: number;
+    workerUrl: URL;
+    local: (input: TIn) => Promise<TOut>;
+    reviveError: (e: { code?: string; message: string; details?: Record<string, unknown> }) => Error;
+  },
+): AsyncGenerator<PooledOutcome<TOut>> {
+  if (options.workers <= 0 || inputs.length === 0) {
+    for (const [index, input] of inputs.entries()) {
+      try {
+        yield { index, ok: true, value: await options.local(input) };
+      } catch (error) {
+        yield { index, ok: false, error };
+      }
+    }
+    return;
+  }
+  const pool = createWorkerPool<TIn, TOut>(
+    options.workerUrl,
+    Math.min(options.workers, inputs.length),
+    options.reviveError,
+  );
+  try {
+    // A bounded number of tasks in flight, so results stream out and memory stays flat.
+    const inFlight = new Map<number, Promise<PooledOutcome<TOut>>>();
+    let next = 0;
+    const start = (index: number): void => {
+      inFlight.set(
+        index,
+        pool.run(inputs[index]).then(
+          (value): PooledOutcome<TOut> => ({ index, ok: true, value }),
+          (error): PooledOutcome<TOut> => ({ index, ok: false, error }),
+        ),
+      );
+    };
+    while (next < inputs.length && inFlight.size < pool.size * 2) start(next++);
+    while (inFlight.size > 0) {
+      const outcome = await Promise.race(inFlight.values());
+      inFlight.delete(outcome.index);
+      if (next < inputs.length) start(next++);
+      yield outcome;
+    }
+  } finally {
+    await pool.close();
+  }
+}
+
+/** The sibling module of `importMetaUrl` named `name`, as .ts under tsx and .js once built. */
+export function siblingModule(importMetaUrl: string, name: string): URL {
+  return new URL(`./${name}${importMetaUrl.endsWith('.ts') ? '.ts' : '.js'}`, importMetaUrl);
+}

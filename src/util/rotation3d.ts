@@ -1,51 +1,15 @@
 /** 3-D rigid alignment, used to frontalise a face mesh before measuring it. */
+import { symmetricEigen } from './linalg.js';
 
 export type Point3 = [number, number, number];
 /** Row-major 3×3 rotation matrix. */
 export type Rotation3 = [number, number, number, number, number, number, number, number, number];
 
-/** Eigen-decomposition of a symmetric matrix by cyclic Jacobi rotations (n small). Returns the eigenvector of the largest eigenvalue. */
+/** Eigenvector of the largest eigenvalue of a symmetric matrix. */
 function largestEigenvector(a: number[][]): number[] {
-  const n = a.length;
-  const m = a.map((r) => [...r]);
-  const v: number[][] = Array.from({ length: n }, (_, i) =>
-    Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)),
-  );
-  for (let sweep = 0; sweep < 50; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += m[p][q] ** 2;
-    if (off < 1e-22) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        if (Math.abs(m[p][q]) < 1e-300) continue;
-        const theta = (m[q][q] - m[p][p]) / (2 * m[p][q]);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const mkp = m[k][p],
-            mkq = m[k][q];
-          m[k][p] = c * mkp - s * mkq;
-          m[k][q] = s * mkp + c * mkq;
-        }
-        for (let k = 0; k < n; k++) {
-          const mpk = m[p][k],
-            mqk = m[q][k];
-          m[p][k] = c * mpk - s * mqk;
-          m[q][k] = s * mpk + c * mqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k][p],
-            vkq = v[k][q];
-          v[k][p] = c * vkp - s * vkq;
-          v[k][q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  let best = 0;
-  for (let i = 1; i < n; i++) if (m[i][i] > m[best][best]) best = i;
-  return v.map((row) => row[best]);
+  const { values, vectors } = symmetricEigen(a);
+  const best = values.indexOf(Math.max(...values));
+  return vectors.map((row) => row[best]);
 }
 
 /**

@@ -1,0 +1,196 @@
+import { existsSync, statSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { EndofaceError } from '../errors.js';
+import { collectImageFiles } from '../io/files.js';
+import { parseCsv } from '../io/csv-read.js';
+
+/** One photo of a study cohort. */
+export interface DatasetItem {
+  /** Absolute path of the photo. */
+  file: string;
+  subjectId: string;
+  label: string;
+  /** Every other manifest column (sex, age, site, date, …), as text. */
+  covariates: Record<string, string>;
+  /** Where it came from: the manifest line, or the folder. */
+  origin: string;
+}
+
+export type DatasetWarningCode = 'no_subject_id' | 'label_mismatch_subject';
+
+export interface Dataset {
+  source: string;
+  kind: 'folder' | 'manifest';
+  items: DatasetItem[];
+  labels: string[];
+  /** Covariate column names (manifest only). */
+  covariates: string[];
+  warnings: { code: DatasetWarningCode; message: string }[];
+}
+
+export type DatasetErrorCode =
+  | 'dataset_not_found'
+  | 'invalid_manifest'
+  | 'manifest_file_missing'
+  | 'manifest_duplicate_row'
+  | 'manifest_unknown_label'
+  | 'empty_dataset';
+
+const REQUIRED = ['file', 'label'] as const;
+
+/** Problems found in a manifest, all of them, so the user can fix the file in one go. */
+function raise(code: DatasetErrorCode, problems: string[], details: Record<string, unknown>): never {
+  const more =
+    problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+  throw new EndofaceError(code, `${problems[0]}${more}`, { ...details, problems });
+}
+
+async function loadManifest(path: string, allowedLabels?: readonly string[]): Promise<Dataset> {
+  const table = parseCsv(await readFile(path, 'utf8'), path);
+  const col = (name: string): number => table.header.indexOf(name);
+  const missingCols = REQUIRED.filter((c) => col(c) < 0);
+  if (missingCols.length > 0) {
+    raise(
+      'invalid_manifest',
+      [
+        `${path}: missing column${missingCols.length > 1 ? 's' : ''} ${missingCols.join(', ')} (found: ${table.header.join(', ')})`,
+      ],
+      { file: path },
+    );
+  }
+  const root = dirname(path);
+  const subjectCol = col('subject_id');
+  const covariates = table.header.filter((h) => !['file', 'label', 'subject_id'].includes(h));
+  const items: DatasetItem[] = [];
+  const missing: string[] = [];
+  const duplicates: string[] = [];
+  const unknown: string[] = [];
+  const empty: string[] = [];
+  const seen = new Map<string, number>();
+  table.rows.forEach((row, k) => {
+    const line = table.lines[k];
+    const rel = row[col('file')];
+    const label = row[col('label')];
+    const where = `${basename(path)} line ${line}`;
+    if (!rel || !label) {
+      empty.push(`${where}: empty ${!rel ? 'file' : 'label'}`);
+      return;
+    }
+    const file = resolve(root, rel);
+    if (seen.has(file)) duplicates.push(`${where}: ${rel} is listed again (first on line ${seen.get(file)})`);
+    seen.set(file, line);
+    if (!existsSync(file) || !statSync(file).isFile()) missing.push(`${where}: file ${rel} does not exist`);
+    if (allowedLabels && !allowedLabels.includes(label))
+      unknown.push(`${where}: label "${label}" is not one of ${allowedLabels.join(', ')}`);
+    const subjectId = subjectCol >= 0 ? row[subjectCol] : '';
+    items.push({
+      file,
+      subjectId,
+      label,
+      covariates: Object.fromEntries(covariates.map((c) => [c, row[col(c)]])),
+      origin: where,
+    });
+  });
+  if (empty.length) raise('invalid_manifest', empty, { file: path });
+  if (missing.length) raise('manifest_file_missing', missing, { file: path });
+  if (duplicates.length) raise('manifest_duplicate_row', duplicates, { file: path });
+  if (unknown.length) raise('manifest_unknown_label', unknown, { file: path });
+
+  const warnings: Dataset['warnings'] = [];
+  const noSubject = items.filter((it) => !it.subjectId);
+  if (noSubject.length > 0) {
+    warnings.push({
+      code: 'no_subject_id',
+      message: `${noSubject.length} photo(s) have no subject_id: each is treated as its own subject, so two photos of one person could land on both sides of a split`,
+    });
+    for (const it of noSubject) it.subjectId = `photo:${relative(root, it.file)}`;
+  }
+  return finish(path, 'manifest', items, covariates, warnings);
+}
+
+async function loadFolder(path: string, allowedLabels?: readonly string[]): Promise<Dataset> {
+  const entries = (await readdir(path, { withFileTypes: true })).filter(
+    (e) => e.isDirectory() && !e.name.startsWith('.'),
+  );
+  if (entries.length === 0) {
+    throw new EndofaceError(
+      'invalid_manifest',
+      `${path} has no class folders: expected ${path}/<label>/*.jpg`,
+      { file: path },
+    );
+  }
+  const items: DatasetItem[] = [];
+  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (allowedLabels && !allowedLabels.includes(e.name)) continue;
+    const { files } = await collectImageFiles([join(path, e.name)]);
+    for (const file of files) {
+      items.push({
+        file,
+        subjectId: `photo:${relative(path, file)}`,
+        label: e.name,
+        covariates: {},
+        origin: `folder ${e.name}`,
+      });
+    }
+  }
+  const warnings: Dataset['warnings'] = [
+    {
+      code: 'no_subject_id',
+      message:
+        'a folder dataset has no subject ids: each photo is treated as its own subject. Use a CSV manifest with subject_id when a person has several photos',
+    },
+  ];
+  return finish(path, 'folder', items, [], warnings);
+}
+
+function finish(
+  source: string,
+  kind: Dataset['kind'],
+  items: DatasetItem[],
+  covariates: string[],
+  warnings: Dataset['warnings'],
+): Dataset {
+  if (items.length === 0)
+    throw new EndofaceError('empty_dataset', `${source} lists no photos`, { file: source });
+  // A subject with photos under two labels is usually a data error (or a follow-up study): say so.
+  const bySubject = new Map<string, Set<string>>();
+  for (const it of items)
+    (bySubject.get(it.subjectId) ?? bySubject.set(it.subjectId, new Set()).get(it.subjectId)!).add(it.label);
+  const mixed = [...bySubject.entries()].filter(([, labels]) => labels.size > 1);
+  if (mixed.length > 0) {
+    warnings.push({
+      code: 'label_mismatch_subject',
+      message: `${mixed.length} subject(s) have photos under more than one label (e.g. ${mixed[0][0]}: ${[...mixed[0][1]].join(', ')}); they are kept on one side of every split`,
+    });
+  }
+  return {
+    source,
+    kind,
+    items,
+    labels: [...new Set(items.map((i) => i.label))].sort(),
+    covariates,
+    warnings,
+  };
+}
+
+/**
+ * Loads a cohort from a folder per class (`root/<label>/*.jpg`) or a CSV manifest
+ * (`file,subject_id,label[,sex,age,site,date,…]`, paths relative to the manifest). Every problem in a
+ * manifest is reported at once, each naming its line: missing files, empty fields, duplicate rows,
+ * labels outside `allowedLabels`.
+ */
+export async function loadDataset(
+  source: string,
+  options: { allowedLabels?: readonly string[] } = {},
+): Promise<Dataset> {
+  if (!existsSync(source))
+    throw new EndofaceError('dataset_not_found', `no such file or folder: ${source}`, { file: source });
+  if (statSync(source).isDirectory()) return loadFolder(source, options.allowedLabels);
+  if (extname(source).toLowerCase() !== '.csv') {
+    throw new EndofaceError('invalid_manifest', `${source}: a dataset is a folder or a .csv manifest`, {
+      file: source,
+    });
+  }
+  return loadManifest(source, options.allowedLabels);
+}

@@ -1,0 +1,7 @@
+export {
+  loadDataset,
+  type Dataset,
+  type DatasetErrorCode,
+  type DatasetItem,
+  type DatasetWarningCode,
+} from './dataset.js';

@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { EndofaceError } from '../errors.js';
+import {
+  analyzeFace,
+  defaultFaceConfig,
+  type FaceAnalysis,
+  type FaceConfig,
+  type Pose,
+  type QualityVerdict,
+} from '../face/index.js';
+import { decodeImage, type ImageWarningCode } from '../image/index.js';
+import { HUMAN_MODELS_PACKAGE, HUMAN_PACKAGE, packageVersion } from '../runtime/registry.js';
+import { mergeChecked, type DeepPartial } from '../util/merge.js';
+import type { FeatureCache } from './cache.js';
+import { computeColourFeatures, COLOUR_FEATURE_NAMES, COLOUR_VERSION } from './colour.js';
+import {
+  computeDescriptors,
+  DESCRIPTOR_IDS,
+  DESCRIPTOR_MODELS,
+  descriptorVersion,
+  type DescriptorId,
+} from './descriptors.js';
+import { computeMorphometrics, MORPHOMETRIC_NAMES, MORPHOMETRICS_VERSION } from './morphometrics.js';
+
+/** The feature sets endoface extracts: shape (morphometrics), skin (colour) and deep descriptors. */
+export type FeatureSetName = 'morphometrics' | 'colour' | DescriptorId;
+export const FEATURE_SET_NAMES: readonly FeatureSetName[] = ['morphometrics', 'colour', ...DESCRIPTOR_IDS];
+
+/** Column names of a feature set, prefixed with the set (e.g. `morphometrics.noseWidthToInterocular`). */
+export function featureNames(set: FeatureSetName): string[] {
+  if (set === 'morphometrics') return MORPHOMETRIC_NAMES.map((n) => `morphometrics.${n}`);
+  if (set === 'colour') return COLOUR_FEATURE_NAMES.map((n) => `colour.${n}`);
+  return Array.from({ length: DESCRIPTOR_MODELS[set].dims }, (_, i) => `${set}.${i}`);
+}
+
+/** Version string of each extractor; stored in caches and model bundles, checked on load. */
+export function extractorVersions(face: DeepPartial<FaceConfig> = {}): Record<string, string> {
+  return {
+    face: faceRecordVersion(face),
+    morphometrics: MORPHOMETRICS_VERSION,
+    colour: COLOUR_VERSION,
+    ...Object.fromEntries(DESCRIPTOR_IDS.map((id) => [id, descriptorVersion(id)])),
+  };
+}
+
+/** The face record depends on the detector, the alignment and the quality thresholds. */
+function faceRecordVersion(face: DeepPartial<FaceConfig>): string {
+  const cfg = mergeChecked(defaultFaceConfig as FaceConfig, face);
+  const hash = createHash('sha256').update(JSON.stringify(cfg)).digest('hex').slice(0, 12);
+  return `face@1+${HUMAN_PACKAGE}@${packageVersion(HUMAN_PACKAGE)}+${HUMAN_MODELS_PACKAGE}@${packageVersion(HUMAN_MODELS_PACKAGE)}+config@${hash}`;
+}
+
+export interface FaceFeatures {
+  sha256: string;
+  file?: string;
+  quality: QualityVerdict;
+  faceCount: number;
+  imageWarnings: ImageWarningCode[];
+  pose?: Pose;
+  /** One vector per requested set; absent when no face was found. NaN marks a missing value. */
+  sets: Partial<Record<FeatureSetName, Float64Array>>;
+  /** True when nothing had to be computed. */
+  fromCache: boolean;
+}
+
+export interface ExtractOptions {
+  sets: readonly FeatureSetName[];
+  cache?: FeatureCache;
+  face?: DeepPartial<FaceConfig>;
+}
+
+interface FaceRecordMeta {
+  quality: QualityVerdict;
+  faceCount: number;
+  imageWarnings: ImageWarningCode[];
+  pose?: Pose;
+}
+
+function computeSet(set: Exclude<FeatureSetName, DescriptorId>, a: FaceAnalysis): Float64Array {
+  if (set === 'morphometrics') return computeMorphometrics(a.primary!.meshPx, a.primary!.pose);
+  return computeColourFeatures(a.aligned!, { greyscale: a.imageWarnings.includes('greyscale') });
+}
+
+/** Feature sets of a photo found in the cache (all requested ones), or undefined. */
+export function lookupCachedFeatures(
+  cache: FeatureCache,
+  sha256: string,
+  options: Pick<ExtractOptions, 'sets' | 'face'>,
+  file?: string,
+): FaceFeatures | undefined {
+  const versions = extractorVersions(options.face);
+  const hit = cache.get(sha256, `face|${versions.face}`);
+  if (!hit) return undefined;
+  const meta = hit.meta as FaceRecordMeta;
+  const sets: FaceFeatures['sets'] = {};
+  if (meta.faceCount > 0) {
+    for (const set of options.sets) {
+      const v = cache.get(sha256, `${versions[set]}|${versions.face}`);
+      if (!v?.values) return undefined;
+      sets[set] = v.values;
+    }
+  }
+  return { sha256, file, ...meta, sets, fromCache: true };
+}
+
+/** Stores a freshly computed result so the next run finds it. */
+export function storeFeatures(
+  cache: FeatureCache,
+  f: FaceFeatures,
+  face: DeepPartial<FaceConfig> = {},
+): void {
+  const versions = extractorVersions(face);
+  const meta: FaceRecordMeta = {
+    quality: f.quality,
+    faceCount: f.faceCount,
+    imageWarnings: f.imageWarnings,
+    pose: f.pose,
+  };
+  cache.put(f.sha256, `face|${versions.face}`, { meta });
+  for (const [set, values] of Object.entries(f.sets))
+    cache.put(f.sha256, `${versions[set]}|${versions.face}`, { values });
+}
+
+/** Computes the feature sets of one photo (no cache): decode, detect, align, measure. */
+export async function computeFeatures(
+  bytes: Buffer,
+  options: Pick<ExtractOptions, 'sets' | 'face'>,
+  file?: string,
+): Promise<FaceFeatures> {
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const image = await decodeImage(bytes, options.face?.image);
+  image.source.path = file;
+  const a = await analyzeFace(image, options.face);
+  const meta: FaceRecordMeta = {
+    quality: a.quality,
+    faceCount: a.faces.length,
+    imageWarnings: a.imageWarnings,
+    pose: a.primary?.pose,
+  };
+  const sets: FaceFeatures['sets'] = {};
+  if (a.primary && a.aligned) {
+    for (const set of options.sets) {
+      sets[set] =
+        set === 'morphometrics' || set === 'colour'
+          ? computeSet(set, a)
+          : Float64Array.from((await computeDescriptors(set, [a.aligned.image]))[0]);
+    }
+  }
+  return { sha256, file, ...meta, sets, fromCache: false };
+}
+
+export async function readPhotoBytes(input: string | Buffer): Promise<Buffer> {
+  if (typeof input !== 'string') return input;
+  const bytes = await readFile(input).catch(() => undefined);
+  if (!bytes) throw new EndofaceError('file_not_found', `no such file: ${input}`, { file: input });
+  return bytes;
+}
+
+/**
+ * Extracts the requested feature sets of one photo's primary face. With a cache, a photo whose
+ * sets were all computed before (same bytes, same extractor versions) is read back without decoding
+ * it or running any model.
+ *
+ * Features are computed whenever a face was found, whatever the quality verdict: whether a `warn` or
+ * `reject` photo is scored is the caller's policy (`quality` is returned with the features).
+ */
+export async function extractFeatures(
+  input: string | Buffer,
+  options: ExtractOptions,
+): Promise<FaceFeatures> {
+  const bytes = await readPhotoBytes(input);
+  const file = typeof input === 'string' ? input : undefined;
+  if (options.cache) {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const hit = lookupCachedFeatures(options.cache, sha256, options, file);
+    if (hit) return hit;
+  }
+  const f = await computeFeatures(bytes, options, file);
+  if (options.cache) storeFeatures(options.cache, f, options.face);
+  return f;
+}

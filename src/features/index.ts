@@ -1,0 +1,35 @@
+export { FeatureCache, type CachedEntry } from './cache.js';
+export {
+  COLOUR_FEATURES,
+  COLOUR_FEATURE_NAMES,
+  COLOUR_VERSION,
+  computeColourFeatures,
+  regionLabStats,
+  type ColourDefinition,
+} from './colour.js';
+export {
+  computeDescriptors,
+  DESCRIPTOR_IDS,
+  DESCRIPTOR_MODELS,
+  descriptorVersion,
+  loadDescriptorModel,
+  type DescriptorId,
+} from './descriptors.js';
+export {
+  extractFeatures,
+  extractorVersions,
+  featureNames,
+  FEATURE_SET_NAMES,
+  type ExtractOptions,
+  type FaceFeatures,
+  type FeatureSetName,
+} from './extract.js';
+export {
+  computeMorphometrics,
+  frontalizeMesh,
+  MORPHOMETRICS,
+  MORPHOMETRIC_NAMES,
+  MORPHOMETRICS_VERSION,
+  type MorphometricDefinition,
+} from './morphometrics.js';
+export { extractFeatureBatch, type FeatureOutcome } from './batch.js';
