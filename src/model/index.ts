@@ -40,6 +40,7 @@ export { stratifiedGroupKFold, stratifiedGroupHoldout, foldRows, deriveSeed } fr
 export {
   LogisticRegression,
   LogisticModel,
+  LinearModel,
   logisticObjective,
   LOGISTIC_SOLVERS,
   NEWTON_MAX_FEATURES,

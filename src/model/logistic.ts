@@ -257,30 +257,53 @@ export class LogisticRegression implements Estimator {
   }
 }
 
-/** A fitted binary logistic regression. */
-export class LogisticModel implements FittedEstimator {
-  readonly type = 'logistic' as const;
-  readonly nClasses = 2;
+/**
+ * A fitted linear model: scores X·Wᵀ + b, one row of W and one bias per output (1 output for a
+ * binary model, K for a multinomial one), turned into probabilities by the sigmoid or softmax.
+ */
+export abstract class LinearModel implements FittedEstimator {
+  abstract readonly type: 'logistic' | 'multinomial';
+  abstract readonly nClasses: number;
 
+  /**
+   * @param coef outputs × d weights, row-major.
+   * @param bias one intercept per output.
+   */
   constructor(
     readonly coef: Float64Array,
-    readonly intercept: number,
+    protected readonly bias: Float64Array,
     readonly C: number,
-    readonly info: FitInfo | null = null,
+    readonly info: FitInfo | null,
   ) {}
 
   get nFeatures(): number {
-    return this.coef.length;
+    return this.coef.length / this.bias.length;
   }
 
-  /** The logit xᵢ·w + b of each row (n × 1). */
+  /** The raw scores of each row (n × outputs): the logit for binary, the K logits for multinomial. */
   decisionFunction(X: Matrix): Matrix64 {
-    checkFeatureCount(X, this.nFeatures, 'logistic model');
-    return linear(X, this.coef, Float64Array.of(this.intercept), 1);
+    checkFeatureCount(X, this.nFeatures, `${this.type} model`);
+    return linear(X, this.coef, this.bias, this.bias.length);
   }
 
   predictProba(X: Matrix): Matrix64 {
     return probabilitiesFromDecision(this.decisionFunction(X));
+  }
+
+  abstract toJSON(): { type: 'logistic' | 'multinomial' };
+}
+
+/** A fitted binary logistic regression. */
+export class LogisticModel extends LinearModel {
+  readonly type = 'logistic' as const;
+  readonly nClasses = 2;
+
+  constructor(coef: Float64Array, intercept: number, C: number, info: FitInfo | null = null) {
+    super(coef, Float64Array.of(intercept), C, info);
+  }
+
+  get intercept(): number {
+    return this.bias[0];
   }
 
   toJSON(): SerializedLogistic {

@@ -8,17 +8,10 @@
  * The K weight vectors are identifiable because of the penalty; the intercepts only up to a
  * common shift, so they are centred to sum 0 (the probabilities do not change).
  */
-import { asFloat64, linear, softmaxInPlace, type Matrix, type Matrix64 } from './matrix.js';
+import { asFloat64, softmaxInPlace, type Matrix, type Matrix64 } from './matrix.js';
 import { minimizeLbfgs } from './optimize.js';
-import {
-  checkFeatureCount,
-  prepareTraining,
-  probabilitiesFromDecision,
-  type Estimator,
-  type FitOptions,
-  type FittedEstimator,
-} from './estimator.js';
-import { defaultLogisticOptions, type FitInfo, type LogisticOptions } from './logistic.js';
+import { prepareTraining, type Estimator, type FitOptions } from './estimator.js';
+import { defaultLogisticOptions, LinearModel, type FitInfo, type LogisticOptions } from './logistic.js';
 import { checkNumber, modelError, readNumber, readNumbers, readTyped } from './validate.js';
 
 /** Hyper-parameters: those of the binary model except the solver (always L-BFGS). */
@@ -130,37 +123,21 @@ export class MultinomialLogisticRegression implements Estimator {
   }
 }
 
-/** A fitted multinomial logistic regression. */
-export class MultinomialModel implements FittedEstimator {
+/** A fitted multinomial logistic regression; `coef` is K × d, row-major. */
+export class MultinomialModel extends LinearModel {
   readonly type = 'multinomial' as const;
 
-  /**
-   * @param coef K × d weights, row-major.
-   * @param intercept K intercepts.
-   */
-  constructor(
-    readonly coef: Float64Array,
-    readonly intercept: Float64Array,
-    readonly C: number,
-    readonly info: FitInfo | null = null,
-  ) {}
+  constructor(coef: Float64Array, intercept: Float64Array, C: number, info: FitInfo | null = null) {
+    super(coef, intercept, C, info);
+  }
 
   get nClasses(): number {
-    return this.intercept.length;
+    return this.bias.length;
   }
 
-  get nFeatures(): number {
-    return this.coef.length / this.intercept.length;
-  }
-
-  /** The K softmax logits of each row (n × K). */
-  decisionFunction(X: Matrix): Matrix64 {
-    checkFeatureCount(X, this.nFeatures, 'multinomial model');
-    return linear(X, this.coef, this.intercept, this.nClasses);
-  }
-
-  predictProba(X: Matrix): Matrix64 {
-    return probabilitiesFromDecision(this.decisionFunction(X));
+  /** One intercept per class, centred to sum 0. */
+  get intercept(): Float64Array {
+    return this.bias;
   }
 
   toJSON(): SerializedMultinomial {
