@@ -33,6 +33,95 @@ export function register(program: Command): void {
       process.exitCode = await detectCommand(inputs, opts);
     });
   program
+    .command('train')
+    .description('train a screen with nested subject-grouped cross-validation and write a model bundle')
+    .requiredOption(
+      '--data <manifest.csv|dir>',
+      'CSV manifest file,subject_id,label[,sex,age,…] or a folder per label',
+    )
+    .requiredOption('--task <name>', 'screen name, e.g. cushing')
+    .option('--positive <label>', 'positive label (binary screen)')
+    .option('--negative <label>', 'negative label (binary screen)')
+    .option(
+      '--classes <list>',
+      'labels of a multi-class model, comma-separated (e.g. control,cushing,acromegaly)',
+    )
+    .requiredOption('-o, --out <dir>', 'bundle directory to write')
+    .option(
+      '--features <list>',
+      'feature sets: faceres, faceres-deep, mobilefacenet, morphometrics, colour',
+      'faceres,morphometrics,colour',
+    )
+    .option('--estimator <name>', 'logistic | mlp', 'logistic')
+    .addOption(
+      new Option('--folds <k>', 'outer cross-validation folds')
+        .default('5')
+        .argParser(positiveInt('--folds')),
+    )
+    .addOption(
+      new Option('--inner-folds <k>', 'inner folds (hyper-parameters, calibration)')
+        .default('3')
+        .argParser(positiveInt('--inner-folds')),
+    )
+    .addOption(new Option('--seed <n>', 'seed of the splits').default('0').argParser(positiveInt('--seed')))
+    .option('--admit <list>', 'quality statuses used for training', 'pass,warn')
+    .option('--cache <path>', 'feature cache (SQLite; default ~/.cache/endoface/features.sqlite)')
+    .option('--no-cache', 'do not read or write the feature cache')
+    .addOption(
+      new Option('--workers <n>', 'worker threads for feature extraction')
+        .default('2')
+        .argParser(positiveInt('--workers')),
+    )
+    .option('--overwrite', 'replace an existing bundle in --out', false)
+    .action(async (opts) => {
+      const { trainCommand } = await import('./train.js');
+      process.exitCode = await trainCommand(opts);
+    });
+  program
+    .command('predict')
+    .description('score photos with a model bundle (photos that fail quality are listed, not scored)')
+    .requiredOption('-m, --model <bundle>', 'model bundle directory')
+    .argument('<inputs...>', 'photos, folders, or a CSV manifest (file[,subject_id,label,sex,age,…])')
+    .option('--csv <file>', 'write one row per photo (image,subject,label,score,… : the input of evaluate)')
+    .option('--json', 'print every result as JSON', false)
+    .option('--cache <path>', 'feature cache (SQLite; default ~/.cache/endoface/features.sqlite)')
+    .option('--no-cache', 'do not read or write the feature cache')
+    .addOption(
+      new Option('--workers <n>', 'worker threads for feature extraction')
+        .default('0')
+        .argParser(positiveInt('--workers')),
+    )
+    .action(async (inputs: string[], opts) => {
+      const { predictCommand } = await import('./predict.js');
+      process.exitCode = await predictCommand(inputs, opts);
+    });
+  program
+    .command('simulate')
+    .description(
+      "make phantoms: real faces with simulated Cushing's or acromegaly signs at a given severity, plus a manifest for train",
+    )
+    .requiredOption('--in <dir|csv>', 'a folder of photos, or a CSV manifest file[,subject_id,sex,age,…]')
+    .requiredOption('--condition <name>', 'cushing | acromegaly')
+    .requiredOption('--severity <s>', 'severity in [0, 1] (every sign of the condition at this magnitude)')
+    .requiredOption('-o, --out <dir>', 'write images/, manifest.csv and phantoms.json here')
+    .option(
+      '--signs <list>',
+      'only these signs, name=weight in [0, 1], comma-separated (e.g. nose_widening=1)',
+    )
+    .option('--seed <n>', 'seed of the per-subject variation', '1')
+    .option('--jitter <sd>', 'standard deviation of the per-subject severity jitter', '0')
+    .option('--sign-mix <f>', 'per-subject variation of each sign weight, ± this fraction', '0')
+    .option(
+      '--include-controls',
+      'also write each photo unmodified, labelled control (same subject id)',
+      false,
+    )
+    .option('--format <fmt>', 'jpeg (quality 95) | png', 'jpeg')
+    .action(async (opts) => {
+      const { simulateCommand } = await import('./simulate.js');
+      process.exitCode = await simulateCommand(opts);
+    });
+  program
     .command('evaluate')
     .description('diagnostic accuracy with CIs, calibration, subgroups and the comparison with readers')
     .requiredOption('--predictions <csv>', 'image,subject,label,score[,covariates…] (label 0/1)')

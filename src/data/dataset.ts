@@ -46,10 +46,14 @@ function raise(code: DatasetErrorCode, problems: string[], details: Record<strin
   throw new EndofaceError(code, `${problems[0]}${more}`, { ...details, problems });
 }
 
-async function loadManifest(path: string, allowedLabels?: readonly string[]): Promise<Dataset> {
+async function loadManifest(
+  path: string,
+  allowedLabels?: readonly string[],
+  requireLabel = true,
+): Promise<Dataset> {
   const table = parseCsv(await readFile(path, 'utf8'), path);
   const col = (name: string): number => table.header.indexOf(name);
-  const missingCols = REQUIRED.filter((c) => col(c) < 0);
+  const missingCols = REQUIRED.filter((c) => col(c) < 0 && (requireLabel || c !== 'label'));
   if (missingCols.length > 0) {
     raise(
       'invalid_manifest',
@@ -71,9 +75,9 @@ async function loadManifest(path: string, allowedLabels?: readonly string[]): Pr
   table.rows.forEach((row, k) => {
     const line = table.lines[k];
     const rel = row[col('file')];
-    const label = row[col('label')];
+    const label = col('label') >= 0 ? row[col('label')] : '';
     const where = `${basename(path)} line ${line}`;
-    if (!rel || !label) {
+    if (!rel || (requireLabel && !label)) {
       empty.push(`${where}: empty ${!rel ? 'file' : 'label'}`);
       return;
     }
@@ -178,11 +182,11 @@ function finish(
  * Loads a cohort from a folder per class (`root/<label>/*.jpg`) or a CSV manifest
  * (`file,subject_id,label[,sex,age,site,date,…]`, paths relative to the manifest). Every problem in a
  * manifest is reported at once, each naming its line: missing files, empty fields, duplicate rows,
- * labels outside `allowedLabels`.
+ * labels outside `allowedLabels`. With `requireLabel: false` (prediction) the label column may be absent.
  */
 export async function loadDataset(
   source: string,
-  options: { allowedLabels?: readonly string[] } = {},
+  options: { allowedLabels?: readonly string[]; requireLabel?: boolean } = {},
 ): Promise<Dataset> {
   if (!existsSync(source))
     throw new EndofaceError('dataset_not_found', `no such file or folder: ${source}`, { file: source });
@@ -192,5 +196,5 @@ export async function loadDataset(
       file: source,
     });
   }
-  return loadManifest(source, options.allowedLabels);
+  return loadManifest(source, options.allowedLabels, options.requireLabel ?? true);
 }

@@ -117,3 +117,17 @@ export {
   type MetricWithCi,
   type ScreenMetadata,
 } from './bundle.js';
+export { featureMatrix, matrixColumns } from './feature-matrix.js';
+export {
+  DEFAULT_FEATURE_SETS,
+  trainBundle,
+  type ParticipantFlow,
+  type TrainOptions,
+  type TrainResult,
+} from './train-bundle.js';
+export {
+  predictPhotos,
+  type PhotoPrediction,
+  type PredictOptions,
+  type ScreenPrediction,
+} from './predict-bundle.js';

@@ -157,7 +157,7 @@ export function trainScreen(
   checkNumber('outerFolds', o.outerFolds, 2, Infinity, true);
   checkNumber('innerFolds', o.innerFolds, 2, Infinity, true);
   checkNumber('seed', o.seed, -(2 ** 53), 2 ** 53);
-  checkMatrix(X);
+  checkMatrix(X, 'X', { allowMissing: true });
   checkLength(y, X.rows, 'y');
   checkLength(groups, X.rows, 'groups');
   for (let i = 0; i < groups.length; i++) {
@@ -258,7 +258,7 @@ export function predictProbaWithPipeline(
   columns: readonly string[],
 ): Matrix64 {
   const fitted = pipeline instanceof FittedPipeline ? pipeline : FittedPipeline.fromJSON(pipeline);
-  checkMatrix(X);
+  checkMatrix(X, 'X', { allowMissing: true });
   return fitted.predictProba(X, columns);
 }
 

@@ -28,8 +28,12 @@ export function modelError(
   throw new EndofaceError<ModelErrorCode>(code, message, details);
 }
 
-/** Refuses a matrix with no rows or columns, or with a NaN/±Infinity (naming its row and column). */
-export function checkMatrix(X: Matrix, name = 'X'): void {
+/**
+ * Refuses a matrix with no rows or columns, or with a NaN/±Infinity (naming its row and column).
+ * With `allowMissing`, NaN marks a missing value and is accepted (the standardiser imputes it);
+ * ±Infinity is still refused.
+ */
+export function checkMatrix(X: Matrix, name = 'X', options: { allowMissing?: boolean } = {}): void {
   if (!(X.rows > 0 && X.cols > 0) || X.data.length !== X.rows * X.cols) {
     modelError('invalid_input', `${name} must be a non-empty ${X.rows} × ${X.cols} matrix`, {
       parameter: name,
@@ -40,7 +44,7 @@ export function checkMatrix(X: Matrix, name = 'X'): void {
   }
   const { data, cols } = X;
   for (let k = 0; k < data.length; k++) {
-    if (!Number.isFinite(data[k])) {
+    if (!Number.isFinite(data[k]) && !(options.allowMissing && Number.isNaN(data[k]))) {
       const rowIndex = Math.floor(k / cols);
       const col = k % cols;
       modelError('invalid_feature', `${name}[${rowIndex}, ${col}] is ${data[k]}; features must be finite`, {

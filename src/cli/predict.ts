@@ -1,0 +1,114 @@
+import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { toCsv } from '../io/csv-write.js';
+import { loadBundle, predictPhotos, type PhotoPrediction } from '../model/index.js';
+import { openCache } from './cache.js';
+import { createProgress } from './progress.js';
+
+export interface PredictCliOptions {
+  model: string;
+  csv?: string;
+  json?: boolean;
+  cache?: string | boolean;
+  workers: string;
+}
+
+/** One CSV row per photo; `label`/`score` follow the evaluate format when the bundle has one binary screen. */
+function rows(
+  preds: PhotoPrediction[],
+  screens: { name: string; classes: string[] }[],
+): { columns: string[]; rows: Record<string, unknown>[] } {
+  const binary = screens.length === 1 && screens[0].classes.length === 2 ? screens[0] : undefined;
+  const columns = [
+    'image',
+    'subject',
+    'label',
+    ...(binary ? ['score'] : []),
+    'scored',
+    'not_scored_reason',
+    'quality',
+    'quality_reasons',
+  ];
+  for (const s of screens) columns.push(`${s.name}_probability`, `${s.name}_decision`);
+  const hasNormative = preds.some((p) => p.normative);
+  if (hasNormative)
+    columns.push(
+      'normative_cushing_percentile',
+      'normative_acromegaly_percentile',
+      'normative_reference',
+      'top_region',
+    );
+  return {
+    columns,
+    rows: preds.map((p) => {
+      const mappedLabel =
+        binary && p.label !== undefined && binary.classes.includes(p.label)
+          ? binary.classes.indexOf(p.label)
+          : p.label;
+      const row: Record<string, unknown> = {
+        image: p.file,
+        subject: p.subject,
+        label: mappedLabel,
+        score: binary ? p.screens[binary.name]?.probability : undefined,
+        scored: p.scored,
+        not_scored_reason: p.notScoredReason,
+        quality: p.quality?.status ?? 'error',
+        quality_reasons: p.quality?.reasons.map((r) => `${r.code}:${r.severity}`).join(' '),
+      };
+      for (const s of screens) {
+        const sp = p.screens[s.name];
+        row[`${s.name}_probability`] = sp?.probability ?? (sp ? JSON.stringify(sp.probabilities) : undefined);
+        row[`${s.name}_decision`] = sp?.decision;
+      }
+      if (p.normative) {
+        row.normative_cushing_percentile = p.normative.conditions.cushing.percentile;
+        row.normative_acromegaly_percentile = p.normative.conditions.acromegaly.percentile;
+        row.normative_reference = `${p.normative.reference.stratum} (n=${p.normative.reference.n})`;
+        row.top_region = [...p.normative.regions].sort((a, b) => (b.percentile || 0) - (a.percentile || 0))[0]
+          ?.region;
+      }
+      return { ...p.covariates, ...row };
+    }),
+  };
+}
+
+/** `endoface predict`: exit 0 when at least one photo was scored. */
+export async function predictCommand(inputs: string[], opts: PredictCliOptions): Promise<number> {
+  const cache = openCache(opts.cache);
+  const progress = createProgress('predict');
+  try {
+    const bundle = await loadBundle(opts.model);
+    const preds = await predictPhotos({
+      model: bundle,
+      inputs,
+      cache,
+      workers: Number(opts.workers),
+      onProgress: (d, t) => progress.update(d, t),
+    });
+    progress.done();
+    const table = rows(preds, bundle.metadata.screens);
+    if (opts.csv) await writeFile(opts.csv, toCsv(table.columns, table.rows));
+    if (opts.json)
+      console.log(JSON.stringify({ disclaimer: bundle.metadata.disclaimer, predictions: preds }, null, 2));
+    else {
+      console.log(bundle.metadata.disclaimer);
+      for (const p of preds) {
+        const parts = Object.entries(p.screens).map(
+          ([name, s]) =>
+            `${name} ${s.probability !== undefined ? s.probability.toFixed(3) : ''} → ${s.decision}`,
+        );
+        if (p.normative)
+          parts.push(
+            `normative Cushing-like P${p.normative.conditions.cushing.percentile.toFixed(0)}, acromegaly-like P${p.normative.conditions.acromegaly.percentile.toFixed(0)}`,
+          );
+        console.log(
+          `${basename(p.file)}  [${p.quality?.status ?? 'error'}]  ${p.scored ? parts.join('; ') : `not scored: ${p.notScoredReason}`}`,
+        );
+      }
+      if (opts.csv) console.log(`\nwrote ${opts.csv}`);
+    }
+    return preds.some((p) => p.scored) ? 0 : 1;
+  } finally {
+    cache?.close();
+  }
+}
