@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadDataset } from '../../src/data/index.js';
+import { EndofaceError } from '../../src/errors.js';
+import { dataPath } from '../helpers/data.js';
+
+async function cohort(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'endoface-data-'));
+  await mkdir(join(dir, 'img'));
+  for (const f of ['003f', '008f', '095m'])
+    await copyFile(dataPath('webmorph-canada', 'images', `${f}.jpg`), join(dir, 'img', `${f}.jpg`));
+  return dir;
+}
+
+async function rejects(path: string, code: string, pattern: RegExp): Promise<EndofaceError> {
+  try {
+    await loadDataset(path);
+  } catch (e) {
+    assert.ok(e instanceof EndofaceError);
+    assert.equal(e.code, code, e.message);
+    assert.match(e.message, pattern);
+    return e;
+  }
+  assert.fail(`expected ${code}`);
+}
+
+test('a manifest keeps subjects, labels and covariates; paths are relative to the manifest', async () => {
+  const dir = await cohort();
+  const m = join(dir, 'cohort.csv');
+  await writeFile(
+    m,
+    'file,subject_id,label,sex,age,site\nimg/003f.jpg,s1,control,F,19,A\nimg/008f.jpg,s1,control,F,19,A\nimg/095m.jpg,s2,cushing,M,21,B\n',
+  );
+  const ds = await loadDataset(m);
+  assert.equal(ds.items.length, 3);
+  assert.deepEqual(ds.labels, ['control', 'cushing']);
+  assert.deepEqual(ds.covariates, ['sex', 'age', 'site']);
+  assert.equal(ds.items[2].subjectId, 's2');
+  assert.deepEqual(ds.items[2].covariates, { sex: 'M', age: '21', site: 'B' });
+  assert.equal(ds.items[0].file, join(dir, 'img', '003f.jpg'));
+  assert.deepEqual(ds.warnings, []);
+});
+
+test('a missing subject_id makes each photo its own subject, with a warning', async () => {
+  const dir = await cohort();
+  const m = join(dir, 'c.csv');
+  await writeFile(m, 'file,label\nimg/003f.jpg,control\nimg/095m.jpg,acromegaly\n');
+  const ds = await loadDataset(m);
+  assert.equal(new Set(ds.items.map((i) => i.subjectId)).size, 2);
+  assert.equal(ds.warnings[0].code, 'no_subject_id');
+});
+
+test('bad manifests name the offending line', async () => {
+  const dir = await cohort();
+  const write = async (name: string, text: string): Promise<string> => {
+    await writeFile(join(dir, name), text);
+    return join(dir, name);
+  };
+  const missing = await rejects(
+    await write(
+      'm1.csv',
+      'file,subject_id,label\nimg/003f.jpg,a,control\nimg/nope.jpg,b,control\nimg/gone.jpg,c,cushing\n',
+    ),
+    'manifest_file_missing',
+    /m1\.csv line 3: file img\/nope\.jpg does not exist \(and 1 more problem\)/,
+  );
+  assert.equal((missing.details.problems as string[]).length, 2);
+  await rejects(
+    await write('m2.csv', 'file,subject_id,label\nimg/003f.jpg,a,control\nimg/003f.jpg,a,control\n'),
+    'manifest_duplicate_row',
+    /line 3: img\/003f\.jpg is listed again \(first on line 2\)/,
+  );
+  await rejects(
+    await write('m3.csv', 'file,subject\nimg/003f.jpg,a\n'),
+    'invalid_manifest',
+    /missing column label/,
+  );
+  await rejects(
+    await write('m4.csv', 'file,subject_id,label\nimg/003f.jpg,a,\n'),
+    'invalid_manifest',
+    /line 2: empty label/,
+  );
+  await rejects(
+    await write('m5.csv', 'file,subject_id,label\nimg/003f.jpg,a,control,extra\n'),
+    'invalid_csv',
+    /line 2: 4 fields/,
+  );
+  try {
+    await loadDataset(await write('m6.csv', 'file,label\nimg/003f.jpg,cushings\n'), {
+      allowedLabels: ['control', 'cushing'],
+    });
+    assert.fail('expected manifest_unknown_label');
+  } catch (e) {
+    assert.equal((e as EndofaceError).code, 'manifest_unknown_label');
+    assert.match((e as EndofaceError).message, /line 2: label "cushings" is not one of control, cushing/);
+  }
+  await rejects(join(dir, 'absent.csv'), 'dataset_not_found', /no such file/);
+});
+
+test('a folder per class is a dataset; each photo is its own subject', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'endoface-folder-'));
+  await mkdir(join(dir, 'control'));
+  await mkdir(join(dir, 'acromegaly', 'visit1'), { recursive: true });
+  await copyFile(dataPath('webmorph-canada', 'images', '003f.jpg'), join(dir, 'control', 'a.jpg'));
+  await copyFile(
+    dataPath('webmorph-canada', 'images', '095m.jpg'),
+    join(dir, 'acromegaly', 'visit1', 'b.jpg'),
+  );
+  const ds = await loadDataset(dir);
+  assert.equal(ds.kind, 'folder');
+  assert.deepEqual(ds.labels, ['acromegaly', 'control']);
+  assert.equal(ds.items.length, 2);
+  assert.equal(ds.warnings[0].code, 'no_subject_id');
+});
