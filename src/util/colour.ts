@@ -9,11 +9,15 @@ const fromLinear = (c: number): number => (c <= 0.0031308 ? 12.92 * c : 1.055 * 
 const f = (t: number): number => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
 const fInv = (t: number): number => (t ** 3 > 216 / 24389 ? t ** 3 : (116 * t - 16) / (24389 / 27));
 
+/** Linear-light value of each 8-bit sRGB level (the transfer curve is the costly part per pixel). */
+const LINEAR_8BIT = Float64Array.from({ length: 256 }, (_, v) => toLinear(v / 255));
+const linear = (v: number): number => (Number.isInteger(v) && v >= 0 && v <= 255 ? LINEAR_8BIT[v] : toLinear(v / 255));
+
 /** 8-bit sRGB → [L*, a*, b*]. */
 export function srgbToLab(r: number, g: number, b: number): [number, number, number] {
-  const R = toLinear(r / 255),
-    G = toLinear(g / 255),
-    B = toLinear(b / 255);
+  const R = linear(r),
+    G = linear(g),
+    B = linear(b);
   const x = (0.4124564 * R + 0.3575761 * G + 0.1804375 * B) / WHITE[0];
   const y = (0.2126729 * R + 0.7151522 * G + 0.072175 * B) / WHITE[1];
   const z = (0.0193339 * R + 0.119192 * G + 0.9503041 * B) / WHITE[2];
