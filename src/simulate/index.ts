@@ -1,0 +1,25 @@
+export {
+  simulatePhenotype,
+  encodePhantom,
+  SIMULATOR_VERSION,
+  type Phenotype,
+  type SignChange,
+  type SimulateOptions,
+  type SimulationErrorCode,
+  type SimulationWarningCode,
+} from './simulate.js';
+export { simulateCohort, MANIFEST_COLUMNS, type CohortOptions, type CohortResult } from './cohort.js';
+export {
+  CONDITIONS,
+  SIGN_NAMES,
+  SIGNS,
+  signsOf,
+  resolveSignMagnitudes,
+  type Condition,
+  type SignDefinition,
+  type SignName,
+} from './signs.js';
+export { readSourcePhotos, type SourcePhoto, type SimulateInputErrorCode } from './inputs.js';
+export { subjectSeed, variedMagnitudes, type Variation } from './variation.js';
+export { fitThinPlateSpline, evalThinPlateSpline, type ThinPlateSpline } from './tps.js';
+export type { ColourEdit } from './colour.js';
