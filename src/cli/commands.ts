@@ -122,6 +122,39 @@ export function register(program: Command): void {
       process.exitCode = await simulateCommand(opts);
     });
   program
+    .command('explain')
+    .description(
+      "which facial regions drive a screen's score: region masking, occlusion heatmap, saliency, sanity checks",
+    )
+    .requiredOption('-m, --model <bundle>', 'model bundle directory')
+    .argument('<inputs...>', 'photos, folders, or a CSV manifest (file[,subject_id,label,sex,age,…])')
+    .requiredOption(
+      '-o, --out <dir>',
+      'write <photo>.json, <photo>.{regions,heatmap,saliency}.png, explanations.csv, cohort.json here',
+    )
+    .option('--screen <name>', "the bundle's screen to explain (default: its first)")
+    .option('--class <label>', 'the class whose probability is explained (default: the positive class)')
+    .option('--fine', 'occlusion heatmap on a 14 × 14 grid instead of 7 × 7 (≈ 4× slower)', false)
+    .option('--no-heatmap', 'skip the occlusion heatmap')
+    .option('--no-saliency', 'skip gradient saliency through the descriptor network')
+    .option('--no-sanity', 'skip the model-randomisation test and the deletion curve')
+    .option('--human-roi <csv>', 'expert ratings or ranks of regions: condition,region,rating|rank[,reader]')
+    .option(
+      '--condition <name>',
+      'condition the expert ratings are compared for (default: the explained class)',
+    )
+    .option('--bootstrap <n>', 'bootstrap replicates of the agreement intervals', '2000')
+    .option('--seed <n>', 'seed of the randomisations and the bootstrap', '1')
+    .addOption(
+      new Option('--workers <n>', 'worker threads for the descriptor network (0 = none)')
+        .default('2')
+        .argParser(positiveInt('--workers')),
+    )
+    .action(async (inputs: string[], opts) => {
+      const { explainCommand } = await import('./explain.js');
+      process.exitCode = await explainCommand(inputs, opts);
+    });
+  program
     .command('evaluate')
     .description('diagnostic accuracy with CIs, calibration, subgroups and the comparison with readers')
     .requiredOption('--predictions <csv>', 'image,subject,label,score[,covariates…] (label 0/1)')

@@ -1,0 +1,92 @@
+/**
+ * `endoface explain`: a thin shell over `runExplain` — parses the flags, runs, prints each photo's
+ * top regions and where the files went. No science here.
+ */
+import { basename } from 'node:path';
+import { EndofaceError } from '../errors.js';
+import { runExplain, type ExplainRunOptions } from '../explain/run.js';
+import { createProgress } from './progress.js';
+
+/** The flags as commander hands them over. */
+export interface ExplainFlags {
+  model: string;
+  out: string;
+  screen?: string;
+  class?: string;
+  fine: boolean;
+  heatmap: boolean;
+  saliency: boolean;
+  sanity: boolean;
+  humanRoi?: string;
+  condition?: string;
+  bootstrap: string;
+  seed: string;
+  workers: string;
+}
+
+function wholeNumber(flag: string, value: string): number {
+  const v = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(v)) {
+    throw new EndofaceError('invalid_option', `${flag}=${value} must be a whole number ≥ 0`, {
+      parameter: flag,
+      value,
+    });
+  }
+  return v;
+}
+
+/** Converts the flags into run options, refusing bad values with the flag's name. */
+export function parseExplainFlags(inputs: string[], flags: ExplainFlags): ExplainRunOptions {
+  return {
+    model: flags.model,
+    inputs,
+    out: flags.out,
+    screen: flags.screen,
+    className: flags.class,
+    heatmap: flags.heatmap ? (flags.fine ? 'fine' : 'coarse') : 'none',
+    saliency: flags.saliency,
+    sanity: flags.sanity,
+    humanRoi: flags.humanRoi,
+    condition: flags.condition,
+    nResamples: wholeNumber('--bootstrap', flags.bootstrap),
+    seed: wholeNumber('--seed', flags.seed),
+    workers: wholeNumber('--workers', flags.workers),
+  };
+}
+
+/** `endoface explain`: exit 0 when at least one photo was explained. */
+export async function explainCommand(inputs: string[], flags: ExplainFlags): Promise<number> {
+  const progress = createProgress('explain');
+  const result = await runExplain({
+    ...parseExplainFlags(inputs, flags),
+    onProgress: (done, total, file) => progress.update(done, total, basename(file)),
+  });
+  progress.done();
+  const first = result.explained[0]?.explanation;
+  if (first) console.log(first.disclaimer);
+  for (const { file, explanation: e } of result.explained) {
+    const top = e.regions.regions
+      .slice(0, 3)
+      .map((r) => `${r.region} ${r.importance >= 0 ? '+' : ''}${r.importance.toFixed(3)}`)
+      .join(', ');
+    const sanity = e.sanity
+      ? `  [randomisation ρ ${e.sanity.randomisation.meanSpearman?.toFixed(2) ?? 'n/a'}, deletion ${e.sanity.deletion.passed ? 'beats' : 'does not beat'} random]`
+      : '';
+    console.log(
+      `${basename(file)}  P(${e.screen.explainedClass}) ${e.score.toFixed(3)}  top: ${top}${sanity}`,
+    );
+  }
+  for (const f of result.failed) console.log(`${basename(f.file)}  not explained: ${f.code}: ${f.message}`);
+  if (result.agreement) {
+    const a = result.agreement;
+    const ci = (x: typeof a.spearman): string =>
+      x.estimate === null
+        ? 'undefined'
+        : `${x.estimate.toFixed(2)}${x.lower !== null ? ` [${x.lower.toFixed(2)}, ${x.upper!.toFixed(2)}]` : ''}`;
+    console.log(
+      `agreement with experts (${a.condition}, ${a.regions.length} regions): Spearman ρ ${ci(a.spearman)}, Kendall τ-b ${ci(a.kendall)}`,
+    );
+  }
+  console.log(`\nwrote ${result.outDir}`);
+  return result.explained.length > 0 ? 0 : 1;
+}

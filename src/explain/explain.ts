@@ -1,0 +1,210 @@
+/**
+ * One call from a photo to its explanation: `createExplainer(options)` loads the bundle once and
+ * returns `explain(photo)`, which runs region attribution, the occlusion heatmap, gradient saliency
+ * and the sanity checks, and returns plain JSON-safe data plus what is needed to draw the figures.
+ */
+import { performance } from 'node:perf_hooks';
+import { analyzeFace, resolveFaceConfig, type FaceConfig, type QualityVerdict } from '../face/index.js';
+import { decodeImage, type DecodedImage } from '../image/index.js';
+import { DISCLAIMER, loadBundle, type Bundle, type Sex } from '../model/index.js';
+import { modelVersions } from '../runtime/registry.js';
+import type { DeepPartial } from '../util/merge.js';
+import { lookUpOption } from '../util/options.js';
+import type { AffineMatrix } from '../util/geometry.js';
+import { SOFTWARE_VERSION } from '../version.js';
+import { attributeRegions, type RegionAttribution } from './attribution.js';
+import { createDescriptorRunner } from './descriptor-runner.js';
+import { defaultFillSigma } from './fill.js';
+import { occlusionMap, OCCLUSION_GRIDS, type OcclusionGrid, type OcclusionMap } from './occlusion.js';
+import { explainTarget, prepareFace, type ExplainTarget, type PreparedFace } from './perturb.js';
+import { gradientSaliency, type SaliencyMap, type SaliencyUnavailable } from './saliency.js';
+import {
+  deletionCurve,
+  modelRandomisationTest,
+  type DeletionCurve,
+  type RandomisationTest,
+} from './sanity.js';
+
+/** Settings of an explainer; every field but `model` has a default. */
+export interface ExplainOptions {
+  /** A bundle directory or a loaded bundle. */
+  model: string | Bundle;
+  /** The screen to explain (default: the bundle's first). */
+  screen?: string;
+  /** The class whose probability is explained (default: the screen's positive class, classes[1]). */
+  className?: string;
+  /** Occlusion grid: `coarse` 7 × 7 (default), `fine` 14 × 14, or `none`. */
+  heatmap?: OcclusionGrid | 'none';
+  /** Gradient saliency through the descriptor network (default true; ≈ 1.5 s). */
+  saliency?: boolean;
+  /** Model-randomisation test and deletion curve (default true; ≈ 2.5 s). */
+  sanity?: boolean;
+  /** Randomised screens in the randomisation test (default 10). */
+  randomisationDraws?: number;
+  /** Random orders in the deletion curve (default 1). */
+  deletionRandomOrders?: number;
+  /** Seed of every random choice (default 1). */
+  seed?: number;
+  /**
+   * Worker threads for the descriptor network over perturbed crops (default 2: both cores of this
+   * machine; 0 = this thread only). The explainer's `dispose()` stops them.
+   */
+  workers?: number;
+  /** σ of the inpainting fill, crop pixels (default 5 % of the crop side). */
+  fillSigmaPx?: number;
+  face?: DeepPartial<FaceConfig>;
+}
+
+/** What an explanation says about one photo. Plain data: `JSON.stringify` writes it unchanged. */
+export interface PhotoExplanation {
+  file?: string;
+  sha256: string;
+  disclaimer: string;
+  screen: {
+    name: string;
+    classes: string[];
+    explainedClass: string;
+    featureSets: string[];
+    threshold: number;
+  };
+  /** The explained class's calibrated probability. */
+  score: number;
+  /** The screen's decision at its threshold (binary screens). */
+  decision?: string;
+  quality: QualityVerdict;
+  regions: RegionAttribution;
+  heatmap?: OcclusionMap;
+  saliency?: SaliencyMap | SaliencyUnavailable;
+  sanity?: { randomisation: RandomisationTest; deletion: DeletionCurve };
+  /** The photo ↔ crop transforms (photo pixels of the original file). */
+  alignment: { cropSize: number; photoToCrop: AffineMatrix; cropToPhoto: AffineMatrix };
+  /** How parts of the face were hidden. */
+  masking: { fill: string; fillSigmaPx: number; morphometrics: string };
+  versions: Record<string, string>;
+  timings: Record<'analyzeMs' | 'regionsMs' | 'heatmapMs' | 'saliencyMs' | 'sanityMs' | 'totalMs', number>;
+}
+
+/** An explanation plus the face and photo it was computed on (not JSON: typed arrays), for figures. */
+export interface ExplainResult {
+  explanation: PhotoExplanation;
+  face: PreparedFace;
+  photo: DecodedImage;
+}
+
+/** A loaded explainer: call `explain` per photo; `dispose` stops its worker threads. */
+export interface Explainer {
+  readonly bundle: Bundle;
+  readonly target: ExplainTarget;
+  explain(input: string | Buffer, covariates?: { sex?: Sex; age?: number }): Promise<ExplainResult>;
+  dispose(): Promise<void>;
+}
+
+const ms = (t0: number): number => performance.now() - t0;
+
+/**
+ * Loads a bundle once and returns an explainer for one of its screens. Throws `bundle_not_found`,
+ * `extractor_version_mismatch` (from loadBundle) or `invalid_option` for an unknown screen, class
+ * or grid.
+ *
+ * @example
+ *   const ex = await createExplainer({ model: 'bundles/cushing' });
+ *   const { explanation } = await ex.explain('photo.jpg');
+ *   explanation.regions.regions[0]; // { region: 'cheekLeft', importance: 0.21, rank: 1, … }
+ */
+export async function createExplainer(options: ExplainOptions): Promise<Explainer> {
+  const bundle = typeof options.model === 'string' ? await loadBundle(options.model) : options.model;
+  const target = explainTarget(bundle, options.screen, options.className);
+  const heatmap = options.heatmap ?? 'coarse';
+  if (heatmap !== 'none') lookUpOption('heatmap', heatmap, Object.keys(OCCLUSION_GRIDS) as OcclusionGrid[]);
+  const faceConfig = resolveFaceConfig(options.face);
+  const seed = options.seed ?? 1;
+  const runner = createDescriptorRunner(options.workers ?? 2);
+  return {
+    bundle,
+    target,
+    dispose: () => runner.close(),
+    async explain(input, covariates = {}) {
+      const t0 = performance.now();
+      const photo = await decodeImage(input, faceConfig.image);
+      if (typeof input === 'string') photo.source.path = input;
+      const analysis = await analyzeFace(photo, faceConfig);
+      const face = await prepareFace(bundle, target, analysis, {
+        ...covariates,
+        fill: options.fillSigmaPx === undefined ? undefined : { sigmaPx: options.fillSigmaPx },
+      });
+      const timings = {
+        analyzeMs: ms(t0),
+        regionsMs: 0,
+        heatmapMs: 0,
+        saliencyMs: 0,
+        sanityMs: 0,
+        totalMs: 0,
+      };
+      let t = performance.now();
+      const { attribution, rows } = await attributeRegions(target, face, runner);
+      timings.regionsMs = ms(t);
+      const explanation: PhotoExplanation = {
+        file: photo.source.path,
+        sha256: photo.source.sha256,
+        disclaimer: DISCLAIMER,
+        screen: {
+          name: target.screen.name,
+          classes: target.screen.classes,
+          explainedClass: target.screen.classes[target.classIndex],
+          featureSets: target.screen.featureSets,
+          threshold: target.screen.threshold.value,
+        },
+        score: attribution.score,
+        decision:
+          target.screen.classes.length === 2
+            ? target.screen.classes[attribution.score >= target.screen.threshold.value ? 1 : 0]
+            : undefined,
+        quality: analysis.quality,
+        regions: attribution,
+        alignment: {
+          cropSize: face.aligned.image.width,
+          photoToCrop: face.aligned.photoToCrop,
+          cropToPhoto: face.aligned.cropToPhoto,
+        },
+        masking: {
+          fill: 'normalized-convolution inpainting from the surrounding face pixels (grid cells: from all surrounding pixels)',
+          fillSigmaPx: face.fill.sigmaPx ?? defaultFillSigma(face.aligned.image.width),
+          morphometrics: `moved towards ${attribution.reference} by the hidden share of their regions`,
+        },
+        versions: {
+          endoface: SOFTWARE_VERSION,
+          ...modelVersions(),
+          bundle: `${bundle.metadata.name}@${bundle.metadata.version}`,
+        },
+        timings,
+      };
+      if (heatmap !== 'none') {
+        t = performance.now();
+        explanation.heatmap = await occlusionMap(target, face, heatmap, runner);
+        timings.heatmapMs = ms(t);
+      }
+      if (options.saliency ?? true) {
+        t = performance.now();
+        explanation.saliency = await gradientSaliency(target, face);
+        timings.saliencyMs = ms(t);
+      }
+      if (options.sanity ?? true) {
+        t = performance.now();
+        explanation.sanity = {
+          randomisation: modelRandomisationTest(target, face, attribution, rows, {
+            draws: options.randomisationDraws,
+            seed,
+          }),
+          deletion: await deletionCurve(target, face, attribution, {
+            randomOrders: options.deletionRandomOrders,
+            seed,
+            runner,
+          }),
+        };
+        timings.sanityMs = ms(t);
+      }
+      timings.totalMs = ms(t0);
+      return { explanation, face, photo };
+    },
+  };
+}

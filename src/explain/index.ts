@@ -1,0 +1,94 @@
+/**
+ * The explain stage: which facial regions drive a screen's score, per photo and per cohort, and
+ * whether that matches the regions experts look at. Region masking and grid occlusion (Zeiler &
+ * Fergus 2014) with a face-like inpainting fill; gradient saliency through the descriptor network
+ * (Simonyan et al. 2014); sanity checks (model randomisation, Adebayo et al. 2018; deletion curves,
+ * Petsiuk et al. 2018); agreement with human regions of interest (Spearman, Kendall τ-b, bootstrap).
+ */
+export {
+  createExplainer,
+  type ExplainOptions,
+  type Explainer,
+  type ExplainResult,
+  type PhotoExplanation,
+} from './explain.js';
+export { explanationFigures, type ExplanationFigures } from './figures.js';
+export {
+  attributeRegions,
+  attributionFromScores,
+  importanceVector,
+  regionPerturbations,
+  type RegionAttribution,
+  type RegionImportance,
+} from './attribution.js';
+export {
+  cellMask,
+  occlusionMap,
+  OCCLUSION_GRIDS,
+  type CropGrid,
+  type OcclusionGrid,
+  type OcclusionMap,
+} from './occlusion.js';
+export {
+  gradientSaliency,
+  type SaliencyMap,
+  type SaliencyOptions,
+  type SaliencyUnavailable,
+} from './saliency.js';
+export { enableGradients, DELEGATED_KERNELS } from './gradient-kernels.js';
+export {
+  deletionCurve,
+  modelRandomisationTest,
+  randomizeFinalLayer,
+  type DeletionCurve,
+  type RandomisationTest,
+} from './sanity.js';
+export {
+  explainTarget,
+  perturbedFeatureRows,
+  perturbedImage,
+  prepareFace,
+  regionCoverage,
+  regionsMask,
+  scorePerturbations,
+  scoreRows,
+  type ExplainTarget,
+  type Perturbation,
+  type PrepareOptions,
+  type PreparedFace,
+} from './perturb.js';
+export { defaultFillSigma, inpaintMasked, meanColour, type FillOptions, type FillSource } from './fill.js';
+export { morphometricReference, type MorphometricReference } from './reference.js';
+export {
+  colourBarSvg,
+  overlayGrid,
+  overlayPng,
+  overlayRegions,
+  photoToCropMatrix,
+  type OverlayOptions,
+} from './overlay.js';
+export { COOL_WARM, coolWarm } from './colour-map.js';
+export {
+  cohortRegionImportance,
+  type CohortPhoto,
+  type CohortRegionImportance,
+  type CohortRegionSummary,
+} from './cohort.js';
+export {
+  conditionOf,
+  expertRegionOf,
+  EXPERT_REGIONS,
+  EXPERT_REGION_MEMBERS,
+  parseHumanRoiCsv,
+  ROI_CONDITIONS,
+  type ExpertRegion,
+  type HumanRoiTable,
+  type RoiCondition,
+} from './human-roi.js';
+export {
+  agreementChartSpec,
+  regionAgreement,
+  type AgreementOptions,
+  type RegionAgreement,
+} from './agreement.js';
+export { kendallTauB, midranks, spearmanCorrcoef } from './rank-correlation.js';

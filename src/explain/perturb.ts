@@ -1,0 +1,260 @@
+/**
+ * The engine behind every perturbation explanation (region masking, the occlusion grid, deletion
+ * curves): hide part of the aligned face, recompute every feature the screen uses, and score.
+ *
+ * Masking must neutralise the hidden part in every feature set, or the explanation lies:
+ * - pixel features (the descriptor networks, skin colour) are recomputed from the masked crop, with
+ *   the face's *original* mesh and region labels (so the colour of "the cheeks" is still read where
+ *   the cheeks were);
+ * - mesh features (morphometrics) cannot see pixels, so each is moved towards its neutral reference
+ *   (`reference.ts`) by the fraction of its regions that is hidden: the mean, over the regions listed
+ *   in its definition (`MORPHOMETRICS[i].regions`), of the share of that region's pixels under the
+ *   mask. Masking a whole region that a measurement shares with k − 1 others moves it 1/k of the way;
+ *   masking all of them moves it fully. For a linear screen this splits a shared measurement's credit
+ *   evenly between its regions, as Shapley values would, instead of crediting it k times over.
+ */
+import { EndofaceError } from '../errors.js';
+import { REGION_NAMES, regionLabelMap } from '../face/regions.js';
+import type { AlignedFace, FaceAnalysis } from '../face/index.js';
+import type { RgbImage } from '../image/index.js';
+import {
+  computeColourFeatures,
+  computeMorphometrics,
+  DESCRIPTOR_IDS,
+  MORPHOMETRICS,
+  type DescriptorId,
+  type FeatureSetName,
+} from '../features/index.js';
+import {
+  FittedPipeline,
+  matrixColumns,
+  type Bundle,
+  type Matrix64,
+  type ScreenMetadata,
+  type Sex,
+} from '../model/index.js';
+import { lookUpOption } from '../util/options.js';
+import { localDescriptorRunner, type DescriptorRunner } from './descriptor-runner.js';
+import { inpaintMasked, meanColour, type FillOptions, type FillSource } from './fill.js';
+import { morphometricReference, type MorphometricReference } from './reference.js';
+
+/** The screen being explained and the class whose probability is the score. */
+export interface ExplainTarget {
+  screen: ScreenMetadata;
+  pipeline: FittedPipeline;
+  /** The pipeline's input columns, in the order the feature rows are built. */
+  columns: string[];
+  /** Index of the explained class in `screen.classes`; its probability is the score. */
+  classIndex: number;
+}
+
+/**
+ * Chooses the screen and class to explain. Binary screens explain the positive class; a
+ * multi-class model explains `className` (default: its second class, the first condition).
+ *
+ * @throws `invalid_option` (with the closest name) for an unknown screen or class
+ */
+export function explainTarget(bundle: Bundle, screenName?: string, className?: string): ExplainTarget {
+  const names = bundle.metadata.screens.map((s) => s.name);
+  const name = screenName === undefined ? names[0] : lookUpOption('screen', screenName, names);
+  const screen = bundle.metadata.screens.find((s) => s.name === name)!;
+  const cls = className === undefined ? screen.classes[1] : lookUpOption('class', className, screen.classes);
+  return {
+    screen,
+    pipeline: FittedPipeline.fromJSON(bundle.screens[name]),
+    columns: matrixColumns(screen.featureSets),
+    classIndex: screen.classes.indexOf(cls),
+  };
+}
+
+/** One face, ready to be perturbed: its crop, region labels, original features and references. */
+export interface PreparedFace {
+  analysis: FaceAnalysis;
+  aligned: AlignedFace;
+  /** Region index (REGION_NAMES) of every crop pixel, −1 for none: from the original mesh. */
+  labels: Int8Array;
+  /** Pixels of each region. */
+  regionPixels: Int32Array;
+  /** 1 on crop pixels that belong to a region (the fill's sources for region masks). */
+  faceMask: Uint8Array;
+  greyscale: boolean;
+  /** The unperturbed features of every set the target needs. */
+  features: Partial<Record<FeatureSetName, Float64Array>>;
+  reference: MorphometricReference;
+  fill: FillOptions;
+}
+
+/** Face and covariates for {@link prepareFace}. */
+export interface PrepareOptions {
+  sex?: Sex;
+  age?: number;
+  fill?: Omit<FillOptions, 'fallback'>;
+}
+
+/** Regions of each morphometric, as indices into REGION_NAMES. */
+const MORPH_REGIONS: number[][] = MORPHOMETRICS.map((m) => m.regions.map((r) => REGION_NAMES.indexOf(r)));
+
+/**
+ * Computes everything a perturbation needs once per face: the region labels of the crop, the
+ * original features (exactly as `extractFeatures` computes them) and the morphometric references.
+ *
+ * @throws `no_face` when the analysis found no face
+ */
+export async function prepareFace(
+  bundle: Bundle,
+  target: ExplainTarget,
+  analysis: FaceAnalysis,
+  options: PrepareOptions = {},
+): Promise<PreparedFace> {
+  const aligned = analysis.aligned;
+  if (!analysis.primary || !aligned) {
+    throw new EndofaceError(
+      'no_face',
+      `no face found in ${analysis.source.path ?? 'the photo'}; nothing to explain`,
+      {
+        file: analysis.source.path,
+      },
+    );
+  }
+  const { width, height } = aligned.image;
+  const labels = regionLabelMap(aligned.meshCrop, width, height);
+  const regionPixels = new Int32Array(REGION_NAMES.length);
+  const faceMask = new Uint8Array(labels.length);
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] >= 0) {
+      regionPixels[labels[i]]++;
+      faceMask[i] = 1;
+    }
+  }
+  const greyscale = analysis.imageWarnings.includes('greyscale');
+  const features: PreparedFace['features'] = {
+    morphometrics: computeMorphometrics(analysis.primary.meshPx, analysis.primary.pose),
+    colour: computeColourFeatures(aligned, { greyscale, labels }),
+  };
+  for (const set of target.screen.featureSets.filter(isDescriptor))
+    features[set] = Float64Array.from((await localDescriptorRunner.run(set, [aligned.image]))[0]);
+  const reference = morphometricReference(bundle, target.pipeline, {
+    sex: options.sex,
+    age: options.age,
+    morphometrics: features.morphometrics,
+    colour: features.colour,
+  });
+  const fill: FillOptions = { ...options.fill, fallback: meanColour(aligned.image, faceMask) };
+  return { analysis, aligned, labels, regionPixels, faceMask, greyscale, features, reference, fill };
+}
+
+const isDescriptor = (set: FeatureSetName): set is DescriptorId => (DESCRIPTOR_IDS as string[]).includes(set);
+
+/**
+ * What to hide: a crop-sized mask (1 = hidden) and where the fill may borrow colours from —
+ * `face` (region masks: only other face pixels, so the fill is skin) or `any` (grid cells, which
+ * may lie on hair or background). `null` is the unperturbed face.
+ */
+export type Perturbation = { mask: Uint8Array; source: FillSource } | null;
+
+/** Share of each region's pixels under a mask. */
+export function regionCoverage(face: PreparedFace, mask: Uint8Array): Float64Array {
+  const hidden = new Float64Array(REGION_NAMES.length);
+  for (let i = 0; i < mask.length; i++) if (mask[i] && face.labels[i] >= 0) hidden[face.labels[i]]++;
+  return hidden.map((h, r) => (face.regionPixels[r] > 0 ? h / face.regionPixels[r] : 0));
+}
+
+/** The mask that hides the given regions (indices into REGION_NAMES). */
+export function regionsMask(face: PreparedFace, regions: readonly number[]): Uint8Array {
+  const want = new Uint8Array(REGION_NAMES.length);
+  for (const r of regions) want[r] = 1;
+  const mask = new Uint8Array(face.labels.length);
+  for (let i = 0; i < mask.length; i++) if (face.labels[i] >= 0 && want[face.labels[i]]) mask[i] = 1;
+  return mask;
+}
+
+/** The crop with a perturbation applied. */
+export function perturbedImage(face: PreparedFace, p: Perturbation): RgbImage {
+  if (p === null) return face.aligned.image;
+  return inpaintMasked(
+    face.aligned.image,
+    p.mask,
+    p.source === 'face' ? face.faceMask : undefined,
+    face.fill,
+  );
+}
+
+/**
+ * The feature rows (one per perturbation, in `target.columns` order) of a face under each
+ * perturbation. The descriptor network runs on every perturbed crop through `runner` (worker
+ * threads when it has them) while this thread measures colour.
+ */
+export async function perturbedFeatureRows(
+  target: ExplainTarget,
+  face: PreparedFace,
+  perturbations: readonly Perturbation[],
+  runner: DescriptorRunner = localDescriptorRunner,
+): Promise<Matrix64> {
+  const n = perturbations.length;
+  const images = perturbations.map((p) => perturbedImage(face, p));
+  const changed = perturbations.map((p, k) => (p === null ? -1 : k)).filter((k) => k >= 0);
+  const pending = new Map(
+    target.screen.featureSets.filter(isDescriptor).map((set) => [
+      set,
+      runner.run(
+        set,
+        changed.map((k) => images[k]),
+      ),
+    ]),
+  );
+  const cols = target.columns.length;
+  const data = new Float64Array(n * cols);
+  let offset = 0;
+  for (const set of target.screen.featureSets) {
+    let rows: ArrayLike<number>[];
+    if (set === 'morphometrics') {
+      rows = perturbations.map((p) => neutralisedMorphometrics(face, p));
+    } else if (set === 'colour') {
+      rows = images.map((image, k) =>
+        perturbations[k] === null
+          ? face.features.colour!
+          : computeColourFeatures(
+              { ...face.aligned, image },
+              { greyscale: face.greyscale, labels: face.labels },
+            ),
+      );
+    } else {
+      const desc = await pending.get(set)!;
+      rows = perturbations.map(() => face.features[set]!);
+      changed.forEach((k, j) => (rows[k] = desc[j]));
+    }
+    const width = rows[0].length;
+    rows.forEach((row, i) => data.set(row, i * cols + offset));
+    offset += width;
+  }
+  return { data, rows: n, cols };
+}
+
+/** Morphometrics with each moved towards its reference by the hidden share of its regions. */
+function neutralisedMorphometrics(face: PreparedFace, p: Perturbation): Float64Array {
+  const original = face.features.morphometrics!;
+  if (p === null) return original;
+  const coverage = regionCoverage(face, p.mask);
+  const ref = face.reference.values;
+  return original.map((x, j) => {
+    const regions = MORPH_REGIONS[j];
+    const f = regions.reduce((s, r) => s + coverage[r], 0) / Math.max(1, regions.length);
+    return f === 0 || !Number.isFinite(ref[j]) ? x : x + f * (ref[j] - x);
+  });
+}
+
+/** The target class's calibrated probability for each row of X. */
+export function scoreRows(target: ExplainTarget, X: Matrix64): Float64Array {
+  const proba = target.pipeline.predictProba(X, target.columns);
+  return Float64Array.from({ length: X.rows }, (_, i) => proba.data[i * proba.cols + target.classIndex]);
+}
+
+/** Features and scores of a face under each perturbation, in one call. */
+export async function scorePerturbations(
+  target: ExplainTarget,
+  face: PreparedFace,
+  perturbations: readonly Perturbation[],
+  runner?: DescriptorRunner,
+): Promise<Float64Array> {
+  return scoreRows(target, await perturbedFeatureRows(target, face, perturbations, runner));
+}

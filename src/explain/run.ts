@@ -1,0 +1,196 @@
+/**
+ * A whole explanation run, as `endoface explain` does it: explain each photo (or each row of a
+ * manifest), write its figures and JSON, then the cohort summary and — with expert ratings — the
+ * agreement between model and experts with its chart.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { loadDataset } from '../data/index.js';
+import { EndofaceError, isEndofaceError } from '../errors.js';
+import { collectImageFiles, uniqueStems } from '../io/files.js';
+import { toCsv } from '../io/csv-write.js';
+import type { Sex } from '../model/index.js';
+import { renderSvg, svgToPng } from '../report/plots.js';
+import { agreementChartSpec, regionAgreement, type RegionAgreement } from './agreement.js';
+import { cohortRegionImportance, type CohortPhoto, type CohortRegionImportance } from './cohort.js';
+import { createExplainer, type ExplainOptions, type PhotoExplanation } from './explain.js';
+import { explanationFigures } from './figures.js';
+import { conditionOf, parseHumanRoiCsv, type RoiCondition } from './human-roi.js';
+
+export interface ExplainRunOptions extends ExplainOptions {
+  /** Photos, folders, or CSV manifests (`file[,subject_id,label,sex,age,…]`). */
+  inputs: readonly string[];
+  /** Output folder. */
+  out: string;
+  /** Expert regions-of-interest CSV (`condition,region,rating|rank[,reader]`). */
+  humanRoi?: string;
+  /** The condition the experts' ratings are compared for (default: the explained class's name). */
+  condition?: string;
+  /** Bootstrap replicates of the agreement intervals (default 2000). */
+  nResamples?: number;
+  onProgress?: (done: number, total: number, file: string) => void;
+}
+
+export interface ExplainRunResult {
+  explained: { file: string; stem: string; explanation: PhotoExplanation }[];
+  failed: { file: string; code: string; message: string }[];
+  cohort?: CohortRegionImportance;
+  agreement?: RegionAgreement;
+  outDir: string;
+}
+
+interface Target {
+  file: string;
+  subject?: string;
+  label?: string;
+  sex?: Sex;
+  age?: number;
+}
+
+const asSex = (v: string | undefined): Sex | undefined => {
+  const s = v?.trim().toLowerCase();
+  return s === 'female' || s === 'f' ? 'female' : s === 'male' || s === 'm' ? 'male' : undefined;
+};
+
+async function resolveTargets(inputs: readonly string[]): Promise<{ targets: Target[]; missing: string[] }> {
+  const targets: Target[] = [];
+  const plain: string[] = [];
+  for (const input of inputs) {
+    if (extname(input).toLowerCase() !== '.csv') {
+      plain.push(input);
+      continue;
+    }
+    const ds = await loadDataset(input, { requireLabel: false });
+    for (const it of ds.items) {
+      const age = Number(it.covariates.age);
+      targets.push({
+        file: it.file,
+        subject: it.subjectId,
+        label: it.label || undefined,
+        sex: asSex(it.covariates.sex),
+        age: it.covariates.age && Number.isFinite(age) ? age : undefined,
+      });
+    }
+  }
+  const { files, missing } = await collectImageFiles(plain);
+  targets.push(...files.map((file) => ({ file })));
+  return { targets, missing: missing.map((m) => m.path) };
+}
+
+/**
+ * Explains every input photo with one bundle and writes, in `out`:
+ * `<stem>.json` (the explanation, regions ranked), `<stem>.regions.png`, `<stem>.heatmap.png`,
+ * `<stem>.saliency.png`; `explanations.csv` (one row per photo); `cohort.json` (mean region
+ * importance by class); and with `humanRoi`, `agreement.json` plus `agreement.{png,svg,vl.json}`.
+ * A photo that cannot be explained (unreadable, no face) is listed in `failed` with its reason
+ * code; the run goes on.
+ */
+export async function runExplain(options: ExplainRunOptions): Promise<ExplainRunResult> {
+  const human = options.humanRoi
+    ? parseHumanRoiCsv(await readFile(options.humanRoi, 'utf8'), options.humanRoi)
+    : undefined;
+  const { targets, missing } = await resolveTargets(options.inputs);
+  const failed = missing.map((file) => ({ file, code: 'file_not_found', message: `no such file: ${file}` }));
+  if (targets.length === 0 && failed.length === 0)
+    throw new EndofaceError('empty_dataset', 'no photos to explain', { inputs: options.inputs });
+  const explainer = await createExplainer(options);
+  const className = explainer.target.screen.classes[explainer.target.classIndex];
+  let condition: RoiCondition | undefined;
+  if (human)
+    condition = conditionOf(
+      options.condition ?? className,
+      options.condition ? '--condition' : `explained class "${className}" (give --condition)`,
+    );
+  await mkdir(options.out, { recursive: true });
+  const stems = uniqueStems(targets.map((t) => t.file));
+  const explained: ExplainRunResult['explained'] = [];
+  const cohort: CohortPhoto[] = [];
+  try {
+    for (const [i, t] of targets.entries()) {
+      options.onProgress?.(i, targets.length, t.file);
+      try {
+        const result = await explainer.explain(t.file, { sex: t.sex, age: t.age });
+        const figures = await explanationFigures(result);
+        const stem = stems[i];
+        await writeFile(
+          join(options.out, `${stem}.json`),
+          JSON.stringify(result.explanation, null, 2) + '\n',
+        );
+        await writeFile(join(options.out, `${stem}.regions.png`), figures.regions);
+        if (figures.heatmap) await writeFile(join(options.out, `${stem}.heatmap.png`), figures.heatmap);
+        if (figures.saliency) await writeFile(join(options.out, `${stem}.saliency.png`), figures.saliency);
+        explained.push({ file: t.file, stem, explanation: result.explanation });
+        cohort.push({
+          file: t.file,
+          subject: t.subject,
+          label: t.label,
+          regions: result.explanation.regions,
+        });
+      } catch (e) {
+        if (!isEndofaceError(e)) throw e;
+        failed.push({ file: t.file, code: e.code, message: e.message });
+      }
+    }
+    options.onProgress?.(targets.length, targets.length, '');
+  } finally {
+    await explainer.dispose();
+  }
+  await writeFile(join(options.out, 'explanations.csv'), summaryCsv(explained, failed));
+  const out: ExplainRunResult = { explained, failed, outDir: options.out };
+  if (cohort.length > 0) {
+    out.cohort = cohortRegionImportance(cohort);
+    await writeFile(join(options.out, 'cohort.json'), JSON.stringify(out.cohort, null, 2) + '\n');
+  }
+  if (human && condition && cohort.length > 0) {
+    // Experts rate where they look for the condition: compare on the affected photos when labelled.
+    const affected = cohort.filter((p) => p.label === className);
+    out.agreement = regionAgreement(affected.length > 0 ? affected : cohort, human, {
+      condition,
+      nResamples: options.nResamples,
+      seed: options.seed,
+    });
+    await writeFile(join(options.out, 'agreement.json'), JSON.stringify(out.agreement, null, 2) + '\n');
+    const spec = agreementChartSpec([out.agreement]);
+    const svg = await renderSvg(spec);
+    await writeFile(join(options.out, 'agreement.vl.json'), JSON.stringify(spec, null, 2) + '\n');
+    await writeFile(join(options.out, 'agreement.svg'), svg);
+    await writeFile(join(options.out, 'agreement.png'), await svgToPng(svg));
+  }
+  return out;
+}
+
+function summaryCsv(explained: ExplainRunResult['explained'], failed: ExplainRunResult['failed']): string {
+  const columns = [
+    'image',
+    'score',
+    'decision',
+    'quality',
+    'top_region',
+    'second_region',
+    'third_region',
+    'explained_by_regions',
+    'sum_of_importances',
+    'randomisation_mean_spearman',
+    'deletion_auc_most_important_first',
+    'deletion_auc_random',
+    'error',
+  ];
+  const rows = [
+    ...explained.map(({ file, explanation: e }) => ({
+      image: file,
+      score: e.score,
+      decision: e.decision,
+      quality: e.quality.status,
+      top_region: e.regions.regions[0].region,
+      second_region: e.regions.regions[1].region,
+      third_region: e.regions.regions[2].region,
+      explained_by_regions: e.regions.together.explained,
+      sum_of_importances: e.regions.together.sumOfImportances,
+      randomisation_mean_spearman: e.sanity?.randomisation.meanSpearman ?? undefined,
+      deletion_auc_most_important_first: e.sanity?.deletion.auc.mostImportantFirst,
+      deletion_auc_random: e.sanity?.deletion.auc.random,
+    })),
+    ...failed.map((f) => ({ image: f.file, error: `${f.code}: ${f.message}` })),
+  ];
+  return toCsv(columns, rows);
+}
