@@ -50,7 +50,7 @@ export const SIGNS: Readonly<Record<SignName, SignDefinition>> = Object.freeze({
     condition: 'acromegaly',
     kind: 'shape',
     regions: ['nose'],
-    description: 'widened alae: the lower nose is stretched sideways about its midline',
+    description: 'widened alae: the alae and the skin beside them move outwards, the cheek beyond absorbs it',
     atFull: 'alar width +24 %',
     params: { alarWidthGain: 0.24 },
     morphometrics: [up('noseWidthToInterocular'), up('alarBaseWidthToInterocular')],
@@ -71,8 +71,8 @@ export const SIGNS: Readonly<Record<SignName, SignDefinition>> = Object.freeze({
     kind: 'shape',
     regions: ['lips'],
     description:
-      'thick lips (macrocheilia): both lips grow away from the mouth line, the mouth a little wider',
-    atFull: 'lip thickness +40 %, mouth width +6 %',
+      'thick lips (macrocheilia): the lips grow away from the mouth line, the upper one mostly downwards (the mouth is lowered, the philtrum keeps its length); the mouth a little wider',
+    atFull: 'lip thickness +40 %, mouth width +3 %',
     params: { thicknessGain: 0.4, widthGain: 0.03 },
     morphometrics: [
       up('upperLipThicknessToMouthWidth'),
@@ -86,8 +86,8 @@ export const SIGNS: Readonly<Record<SignName, SignDefinition>> = Object.freeze({
     kind: 'shape',
     regions: ['chin', 'jawRight', 'jawLeft'],
     description:
-      'a larger mandible: the lower face lengthens below the nose (the chin descends) and widens at the jaw',
-    atFull: 'chin lowered by 8 % of face height (lower face ≈ +21 %), jaw-angle width +8 %',
+      'a larger mandible: the chin lengthens and descends, and the jaw widens from the jaw angles down (the mouth keeps its width)',
+    atFull: 'chin lowered by 8 % of face height (lower face ≈ +21 %), jaw and chin width +10 %',
     params: { chinDropOfFaceHeight: 0.08, jawWidthGain: 0.1 },
     morphometrics: [
       up('lowerFaceHeightToFaceHeight'),

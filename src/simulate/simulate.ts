@@ -184,8 +184,9 @@ export function checkSimulateOptions(options: Omit<SimulateOptions, 'analysis' |
  * or `sign_condition_mismatch` for bad options, and the image stage's codes for unreadable input.
  *
  * @example
- *   const p = await simulatePhenotype('face.jpg', { condition: 'acromegaly', severity: 0.6, encode: 'jpeg' });
- *   p.changes.map((c) => [c.sign, c.maxDisplacementPx]); // [['nose_widening', 9.1], …]
+ *   const p = await simulatePhenotype('examples/female_agata.jpg', { condition: 'acromegaly', severity: 0.6, encode: 'jpeg' });
+ *   p.changes.map((c) => [c.sign, c.maxDisplacementPx.toFixed(1)]);
+ *   // [['nose_widening', '6.5'], ['nose_enlargement', '5.1'], ['lip_thickening', '12.2'], ['mandible_enlargement', '19.5'], ['brow_prominence', '3.9']]
  */
 export async function simulatePhenotype(
   input: string | Buffer | DecodedImage,
