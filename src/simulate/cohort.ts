@@ -6,31 +6,28 @@ import { decodeImage } from '../image/index.js';
 import { toCsv } from '../io/csv-write.js';
 import { SOFTWARE_VERSION } from '../version.js';
 import { readSourcePhotos } from './inputs.js';
-import { SIGNS, signsOf, type Condition, type SignName } from './signs.js';
+import { SIGNS, signsOf, type SignName } from './signs.js';
 import {
   checkSimulateOptions,
   encodePhantom,
   SIMULATOR_VERSION,
   simulatePhenotype,
   type Phenotype,
+  type SimulateOptions,
 } from './simulate.js';
 import { subjectSeed } from './variation.js';
 
-export interface CohortOptions {
+/** Options of a cohort: those of `simulatePhenotype` that apply to every subject, and the run's own. */
+export interface CohortOptions extends Pick<
+  SimulateOptions,
+  'condition' | 'severity' | 'signs' | 'jitter' | 'signMix'
+> {
   /** A folder of photos (searched recursively) or a CSV manifest (`file[,subject_id,sex,age,…]`). */
   input: string;
   /** Output folder: `images/`, `manifest.csv`, `phantoms.json`. */
   outDir: string;
-  condition: Condition;
-  severity: number;
-  /** Single-sign or partial phantoms: only these signs, each at severity × weight. */
-  signs?: Partial<Record<SignName, number>>;
   /** Run seed; each subject's phantom is seeded by this and its subject id. Default 1. */
   seed?: number;
-  /** Standard deviation of the per-subject severity jitter. Default 0. */
-  jitter?: number;
-  /** Per-subject relative variation of each sign's weight (± this fraction). Default 0. */
-  signMix?: number;
   /** Also write each source photo unmodified (through the same encoder) as a `control` row. Default false. */
   includeControls?: boolean;
   /** Output format. Default `jpeg` (quality 95, 4:4:4). */

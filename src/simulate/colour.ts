@@ -23,6 +23,15 @@ interface Mask {
   box: { x0: number; y0: number; x1: number; y1: number };
 }
 
+/** What a colour edit works on: the (warped) phantom, in place; its frame; the moved mesh (face units); the eye pixels to keep; the grid step (pixels). */
+export interface ColourTarget {
+  image: RgbImage;
+  frame: FaceFrame;
+  mesh: readonly Point2[];
+  keep: Uint8Array;
+  step: number;
+}
+
 /** The result of one colour sign: each Lab shift (at full mask weight) and the area edited. */
 export interface ColourEdit {
   shifts: { where: string; deltaLab: [number, number, number] }[];
@@ -116,13 +125,10 @@ const UPPER_LID = {
  * alone. The shift is sampled on a grid of `step` pixels and interpolated. Returns Σ weight (pixels).
  */
 function shiftLab(
-  image: RgbImage,
-  frame: FaceFrame,
-  mesh: readonly Point2[],
-  keep: Uint8Array,
-  step: number,
+  target: ColourTarget,
   masks: readonly { mask: Mask; delta: readonly [number, number, number] }[],
 ): number {
+  const { image, frame, mesh, keep, step } = target;
   const { width, height, data } = image;
   const rect = {
     x0: Math.min(...masks.map((m) => m.mask.box.x0)),
@@ -164,23 +170,16 @@ function shiftLab(
 }
 
 /** Plethora at `magnitude`: cheek redness, in place on the phantom. */
-export function applyPlethora(
-  image: RgbImage,
-  frame: FaceFrame,
-  mesh: readonly Point2[],
-  keep: Uint8Array,
-  step: number,
-  magnitude: number,
-): ColourEdit {
+export function applyPlethora(target: ColourTarget, magnitude: number): ColourEdit {
   const { deltaL, deltaA, deltaB } = SIGNS.plethora.params;
   const delta: [number, number, number] = [deltaL * magnitude, deltaA * magnitude, deltaB * magnitude];
   const masks = (['cheekRight', 'cheekLeft'] as const).map((r) => ({
-    mask: regionMask(mesh, regionIndices(r)),
+    mask: regionMask(target.mesh, regionIndices(r)),
     delta,
   }));
   return {
     shifts: [{ where: 'cheeks', deltaLab: delta }],
-    maskAreaPx: shiftLab(image, frame, mesh, keep, step, masks),
+    maskAreaPx: shiftLab(target, masks),
   };
 }
 
@@ -188,16 +187,9 @@ export function applyPlethora(
  * Brow-ridge shading at `magnitude`, in place: a highlight along the upper brow edge and the glabella,
  * a shadow in the band between the lower brow edge and the upper lid.
  */
-export function applyBrowShading(
-  image: RgbImage,
-  frame: FaceFrame,
-  mesh: readonly Point2[],
-  keep: Uint8Array,
-  step: number,
-  magnitude: number,
-): ColourEdit {
+export function applyBrowShading(target: ColourTarget, magnitude: number): ColourEdit {
   const { highlightL, shadowL } = SIGNS.brow_prominence.params;
-  const at = (i: number): Point2 => mesh[i];
+  const at = (i: number): Point2 => target.mesh[i];
   const ridge = [...BROW_UPPER.right, 9, ...BROW_UPPER.left].map((i) => {
     const p = at(i);
     return [p[0], p[1] - 0.012] as Point2;
@@ -220,6 +212,6 @@ export function applyBrowShading(
       { where: 'brow ridge', deltaLab: highlight },
       { where: 'under the brow ridge', deltaLab: shadow },
     ],
-    maskAreaPx: shiftLab(image, frame, mesh, keep, step, masks),
+    maskAreaPx: shiftLab(target, masks),
   };
 }

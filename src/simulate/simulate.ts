@@ -262,11 +262,10 @@ export async function simulatePhenotype(
     });
   }
   // Colour, on the warped photo, with masks on the moved mesh.
+  const target = { image: warped, frame, mesh: outMesh, keep, step: Math.ceil(step / 2) };
   for (const c of changes) {
-    if (c.sign === 'plethora')
-      c.colour = applyPlethora(warped, frame, outMesh, keep, Math.ceil(step / 2), c.magnitude);
-    if (c.sign === 'brow_prominence')
-      c.colour = applyBrowShading(warped, frame, outMesh, keep, Math.ceil(step / 2), c.magnitude);
+    if (c.sign === 'plethora') c.colour = applyPlethora(target, c.magnitude);
+    if (c.sign === 'brow_prominence') c.colour = applyBrowShading(target, c.magnitude);
   }
   const t3 = performance.now();
 
