@@ -6,7 +6,7 @@
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import sharp from 'sharp';
+import sharp, { type OverlayOptions } from 'sharp';
 import { analyzeFace, MESH_CONTOURS } from '../src/face/index.js';
 import { decodeImage } from '../src/image/index.js';
 import { simulatePhenotype, type Condition } from '../src/simulate/index.js';
@@ -39,7 +39,7 @@ const width = Math.min(image.width - left, Math.round(1.24 * w));
 const height = Math.min(image.height - top, Math.round(1.18 * h));
 const tileH = Math.round((TILE_W * height) / width);
 
-const tiles: sharp.OverlayOptions[] = [];
+const tiles: OverlayOptions[] = [];
 for (const [r, { condition }] of ROWS.entries()) {
   for (const [c, severity] of SEVERITIES.entries()) {
     const p = await simulatePhenotype(image, { condition, severity, analysis });
