@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { PhotoExplanation } from '../../src/explain/index.js';
+import { saveBundle } from '../../src/model/index.js';
+import { runCli } from '../helpers/cli.js';
+import { dataPath } from '../helpers/data.js';
+import { craftedBundle, randomWeights } from './helpers.js';
+
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
+
+test('endoface explain writes overlay PNGs, a JSON per photo with ranked regions, the cohort and the agreement', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'endoface-explain-'));
+  const model = join(dir, 'bundle');
+  await saveBundle(
+    model,
+    craftedBundle(['morphometrics', 'colour'], randomWeights(['morphometrics', 'colour'], 11, 0.3)),
+  );
+  const manifest = join(dir, 'photos.csv');
+  await writeFile(
+    manifest,
+    `file,subject_id,label,sex,age\n${dataPath('webmorph-canada', 'images', '003f.jpg')},s1,case,female,19\n`,
+  );
+  const roi = join(dir, 'roi.csv');
+  await writeFile(
+    roi,
+    'condition,region,rank\nacromegaly,nose,1\nacromegaly,jaw,2\nacromegaly,lips,3\nacromegaly,eyes,4\n',
+  );
+  const out = join(dir, 'out');
+  const r = runCli([
+    'explain',
+    '--model',
+    model,
+    manifest,
+    dataPath('webmorph-3dsk', 'images', 'male_alex.jpg'),
+    join(dir, 'missing.jpg'),
+    '--out',
+    out,
+    '--workers',
+    '0',
+    '--human-roi',
+    roi,
+    '--condition',
+    'acromegaly',
+    '--bootstrap',
+    '100',
+  ]);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /Research software/);
+  assert.match(r.stdout, /missing\.jpg {2}not explained: file_not_found/);
+  assert.match(r.stdout, /agreement with experts \(acromegaly, 4 regions\)/);
+  for (const stem of ['webmorph-canada__images__003f', 'webmorph-3dsk__images__male_alex']) {
+    const e = JSON.parse(await readFile(join(out, `${stem}.json`), 'utf8')) as PhotoExplanation;
+    assert.equal(e.regions.regions.length, 14);
+    assert.deepEqual(
+      e.regions.regions.map((x) => x.rank),
+      Array.from({ length: 14 }, (_, i) => i + 1),
+    );
+    for (let i = 1; i < 14; i++)
+      assert.ok(e.regions.regions[i - 1].importance >= e.regions.regions[i].importance);
+    assert.equal(e.heatmap?.values.length, 49);
+    assert.equal(e.saliency?.available, false, 'no descriptor in this screen');
+    assert.ok(e.sanity && e.sanity.deletion.mostImportantFirst.length === 15);
+    assert.match(e.masking.morphometrics, /training-mean/);
+    for (const fig of ['regions', 'heatmap'])
+      assert.deepEqual((await readFile(join(out, `${stem}.${fig}.png`))).subarray(0, 4), PNG);
+    assert.equal(existsSync(join(out, `${stem}.saliency.png`)), false);
+  }
+  for (const f of ['explanations.csv', 'cohort.json', 'agreement.json', 'agreement.png', 'agreement.vl.json'])
+    assert.ok(existsSync(join(out, f)), f);
+  const csv = await readFile(join(out, 'explanations.csv'), 'utf8');
+  assert.equal(csv.trim().split('\n').length, 4, 'header, two photos, one failure');
+
+  const bad = runCli([
+    'explain',
+    '--model',
+    model,
+    manifest,
+    '--out',
+    out,
+    '--screen',
+    'crafed',
+    '--workers',
+    '0',
+  ]);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /invalid_option: screen="crafed" is not valid; did you mean "crafted"\?/);
+});

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  DELEGATED_KERNELS,
+  enableGradients,
+  explainTarget,
+  gradientSaliency,
+  perturbedImage,
+  prepareFace,
+  regionPerturbations,
+} from '../../src/explain/index.js';
+import { createDescriptorRunner, localDescriptorRunner } from '../../src/explain/descriptor-runner.js';
+import { analyzeFace } from '../../src/face/index.js';
+import { dataPath } from '../helpers/data.js';
+import { craftedBundle, randomWeights } from './helpers.js';
+
+const analysis = analyzeFace(dataPath('webmorph-3dsk', 'images', 'male_alex.jpg'));
+
+test('gradient saliency through faceres: the WASM backend gets the missing backward kernels, the map is finite', async () => {
+  const tf = await enableGradients();
+  for (const k of DELEGATED_KERNELS) assert.ok(tf.getKernel(k, 'wasm'), `${k} registered on wasm`);
+  assert.equal(tf.getBackend(), 'wasm');
+  const bundle = craftedBundle(['faceres', 'morphometrics'], randomWeights(['faceres'], 3, 0.05));
+  const target = explainTarget(bundle);
+  const face = await prepareFace(bundle, target, await analysis);
+  const before = tf.memory().numTensors;
+  const map = await gradientSaliency(target, face);
+  assert.ok(map.available);
+  assert.equal(map.values.length, 56 * 56);
+  assert.ok(map.values.every(Number.isFinite) && map.scale > 0);
+  const inRegions = Object.values(map.regionShare).reduce((a, b) => a + b, 0);
+  assert.ok(inRegions > 0.5 && inRegions <= 1 + 1e-9, `share in the regions ${inRegions}`);
+  assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
+  // A screen without a descriptor has no network to differentiate.
+  const morph = craftedBundle(['morphometrics'], {});
+  const none = await gradientSaliency(
+    explainTarget(morph),
+    await prepareFace(morph, explainTarget(morph), await analysis),
+  );
+  assert.equal(none.available, false);
+  assert.equal(!none.available && none.reason, 'no_descriptor_features');
+});
+
+test('descriptors from the worker pool equal those computed in this thread, in input order', async () => {
+  const bundle = craftedBundle(['faceres'], {});
+  const face = await prepareFace(bundle, explainTarget(bundle), await analysis);
+  const images = regionPerturbations(face)
+    .slice(1, 4)
+    .map((p) => perturbedImage(face, p));
+  const local = await localDescriptorRunner.run('faceres', images);
+  const runner = createDescriptorRunner(2);
+  try {
+    const pooled = await runner.run('faceres', images);
+    assert.equal(pooled.length, 3);
+    pooled.forEach((d, i) => {
+      const err = d.reduce((m, v, j) => Math.max(m, Math.abs(v - local[i][j])), 0);
+      assert.ok(err < 1e-5, `crop ${i}: max difference ${err}`);
+    });
+  } finally {
+    await runner.close();
+  }
+});
