@@ -6,17 +6,16 @@ import {
   type FaceFeatures,
   type FeatureSetName,
 } from '../../src/features/index.js';
-import type { PublicPhoto } from './public-data.js';
 
 export const CACHE_PATH = resolve(import.meta.dirname, '..', '..', '.cache', 'features.sqlite');
 
-export async function extractCohort(
-  photos: readonly PublicPhoto[],
+export async function extractCohort<T extends { file: string }>(
+  photos: readonly T[],
   sets: readonly FeatureSetName[],
   options: { workers?: number; label?: string } = {},
-): Promise<{ photo: PublicPhoto; features: FaceFeatures }[]> {
+): Promise<{ photo: T; features: FaceFeatures }[]> {
   const cache = new FeatureCache(CACHE_PATH);
-  const out: { photo: PublicPhoto; features: FaceFeatures }[] = [];
+  const out: { photo: T; features: FaceFeatures }[] = [];
   const started = Date.now();
   let done = 0;
   for await (const o of extractFeatureBatch(

@@ -33,6 +33,30 @@ export function register(program: Command): void {
       process.exitCode = await detectCommand(inputs, opts);
     });
   program
+    .command('screen')
+    .description(
+      "the main job: per photo, quality, normative and screen scores for Cushing's-like and acromegaly-like signs, the regions behind them, and figures",
+    )
+    .argument('<inputs...>', 'photos, folders, or a CSV manifest (file[,subject_id,sex,age,…])')
+    .option(
+      '-m, --model <bundle>',
+      'model bundle (default: the bundled models/default, trained on simulated signs)',
+    )
+    .option('-o, --out <dir>', 'write screen.json, a JSON per photo and the figures here')
+    .option('--json', 'print the results as JSON', false)
+    .option('--heatmap <kind>', 'figures with --out: regions | coarse | fine | none', 'regions')
+    .option('--cache <path>', 'feature cache (SQLite; default ~/.cache/endoface/features.sqlite)')
+    .option('--no-cache', 'do not read or write the feature cache')
+    .addOption(
+      new Option('--workers <n>', 'worker threads for feature extraction')
+        .default('0')
+        .argParser(positiveInt('--workers')),
+    )
+    .action(async (inputs: string[], opts) => {
+      const { screenCommand } = await import('./screen.js');
+      process.exitCode = await screenCommand(inputs, opts);
+    });
+  program
     .command('train')
     .description('train a screen with nested subject-grouped cross-validation and write a model bundle')
     .requiredOption(

@@ -16,8 +16,12 @@ export {
   type DescriptorId,
 } from './descriptors.js';
 export {
+  computeFeatures,
   extractFeatures,
   extractorVersions,
+  lookupCachedFeatures,
+  readPhotoBytes,
+  storeFeatures,
   featureNames,
   FEATURE_SET_NAMES,
   type ExtractOptions,

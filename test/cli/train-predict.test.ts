@@ -17,6 +17,12 @@ test('train → bundle → predict → evaluate on the studio faces (sex screen)
     (f) => `${f.path},${f.set}:${f.faceId},${f.sex},${f.sex === 'male' ? 'M' : 'F'}`,
   );
   await writeFile(manifest, ['file,subject_id,label,sex', ...rows].join('\n') + '\n');
+  // The same photos in three classes (3DSK women, 3DSK men, the Canadian set) for the multi-class model.
+  const three = join(dir, 'three.csv');
+  const threeRows = studioFaces().map(
+    (f) => `${f.path},${f.set}:${f.faceId},${f.set === 'webmorph-canada' ? 'canada' : `3dsk_${f.sex}`}`,
+  );
+  await writeFile(three, ['file,subject_id,label', ...threeRows].join('\n') + '\n');
   const cache = join(dir, 'cache.sqlite');
   const bundle = join(dir, 'bundle');
 
@@ -97,6 +103,31 @@ test('train → bundle → predict → evaluate on the studio faces (sex screen)
   assert.match(p.stdout, /nonface_100\.png\s+\[reject\]\s+not scored: no_face/);
   const pred = (await readFile(predCsv, 'utf8')).trim().split('\n');
   assert.equal(pred.length, 5);
+
+  // A three-class model on the same (cached) features.
+  const m3 = runCli([
+    'train',
+    '--data',
+    three,
+    '--task',
+    'set',
+    '--classes',
+    '3dsk_female,3dsk_male,canada',
+    '--out',
+    join(dir, 'three'),
+    '--cache',
+    cache,
+  ]);
+  assert.equal(m3.status, 0, m3.stderr);
+  const oof3 = (await readFile(join(dir, 'three', 'oof-predictions.csv'), 'utf8')).trim().split('\n');
+  assert.match(oof3[0], /^image,subject,label,p_3dsk_female,p_3dsk_male,p_canada,fold,quality$/);
+  // Each photo's most probable class is its own for most photos (3DSK and Canada differ in sex and studio).
+  const correct = oof3.slice(1).filter((line) => {
+    const f = line.split(',');
+    const p = [Number(f[3]), Number(f[4]), Number(f[5])];
+    return ['3dsk_female', '3dsk_male', 'canada'][p.indexOf(Math.max(...p))] === f[2];
+  }).length;
+  assert.ok(correct / 140 > 0.85, `3-class accuracy ${correct / 140}`);
 
   // The out-of-fold predictions are the input of evaluate.
   const e = runCli([

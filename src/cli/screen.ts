@@ -1,0 +1,83 @@
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runScreen } from '../report/screen-run.js';
+import { openCache } from './cache.js';
+import { createProgress } from './progress.js';
+
+/** The bundled default model, beside src/ and dist/ in the package. */
+export const DEFAULT_MODEL = fileURLToPath(new URL('../../models/default', import.meta.url));
+
+export interface ScreenCliOptions {
+  model?: string;
+  out?: string;
+  json?: boolean;
+  heatmap: string;
+  cache?: string | boolean;
+  workers: string;
+}
+
+/** "1st", "2nd", "3rd", "11th", "73rd" percentile. */
+function pct(p: number): string {
+  const n = Math.round(p);
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix} percentile`;
+}
+
+/** `endoface screen`: exit 0 when at least one photo was scored. */
+export async function screenCommand(inputs: string[], opts: ScreenCliOptions): Promise<number> {
+  const cache = openCache(opts.cache);
+  const progress = createProgress('screen');
+  try {
+    const { results, bundle } = await runScreen({
+      model: opts.model ?? DEFAULT_MODEL,
+      inputs,
+      outDir: opts.out,
+      cache,
+      workers: Number(opts.workers),
+      onProgress: (d, t) => progress.update(d, t),
+      explain: opts.heatmap as 'regions' | 'coarse' | 'fine' | 'none',
+    });
+    progress.done();
+    if (opts.json) {
+      console.log(JSON.stringify({ disclaimer: bundle.metadata.disclaimer, results }, null, 2));
+    } else {
+      console.log(
+        `${bundle.metadata.disclaimer}\nmodel: ${bundle.metadata.name} ${bundle.metadata.version} — ${bundle.metadata.intendedUse}\n`,
+      );
+      for (const r of results) {
+        console.log(
+          `${basename(r.file)}  quality ${r.quality?.status ?? 'error'}${r.quality?.reasons.length ? ` (${r.quality.reasons.map((x) => x.code).join(', ')})` : ''}`,
+        );
+        if (!r.scored) {
+          console.log(`  not scored: ${r.notScoredReason}\n`);
+          continue;
+        }
+        for (const [c, v] of Object.entries(r.conditions)) {
+          const parts = [];
+          if (v.normative)
+            parts.push(
+              `normative ${c}-like score ${v.normative.score.toFixed(2)}, ${pct(v.normative.percentile)} of normal faces`,
+            );
+          if (v.screen) parts.push(`screen P = ${v.screen.probability.toFixed(3)} → ${v.screen.decision}`);
+          console.log(`  ${c.padEnd(10)} ${parts.join('; ')}`);
+        }
+        console.log(
+          `  most unusual regions: ${r.topRegions.map((t) => `${t.label} (${pct(t.percentile)})`).join(', ')}`,
+        );
+        for (const [screen, drivers] of Object.entries(r.drivers)) {
+          console.log(
+            `  ${screen} screen driven by: ${drivers.map((d) => `${d.label} (${d.importance >= 0 ? '+' : ''}${d.importance.toFixed(3)})`).join(', ')}`,
+          );
+        }
+        if (r.reference) console.log(`  compared with normal faces: ${r.reference}`);
+        for (const [screen, f] of Object.entries(r.figures))
+          console.log(`  ${screen} figure: ${f.heatmap ?? f.regions}`);
+        console.log('');
+      }
+      if (opts.out) console.log(`results: ${opts.out}/screen.json`);
+    }
+    return results.some((r) => r.scored) ? 0 : 1;
+  } finally {
+    cache?.close();
+  }
+}

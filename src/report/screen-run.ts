@@ -1,0 +1,203 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createExplainer, explanationFigures, type Explainer } from '../explain/index.js';
+import { uniqueStems } from '../io/files.js';
+import { REGIONS, type RegionName } from '../face/regions.js';
+import type { FeatureCache } from '../features/index.js';
+import { loadBundle, predictPhotos, type Bundle, type PhotoPrediction } from '../model/index.js';
+import type { QualityVerdict } from '../face/index.js';
+
+export const CONDITION_NAMES = ['cushing', 'acromegaly'] as const;
+export type ConditionName = (typeof CONDITION_NAMES)[number];
+
+/** The main job's answer for one photo. */
+export interface ScreenResult {
+  file: string;
+  quality?: QualityVerdict;
+  scored: boolean;
+  notScoredReason?: string;
+  /** Per condition: the normative score (deviation from normal faces, no patient data needed) and the trained screen. */
+  conditions: Partial<
+    Record<
+      ConditionName,
+      {
+        normative?: { score: number; percentile: number };
+        screen?: { probability: number; decision: string; threshold: number };
+      }
+    >
+  >;
+  /** Regions that deviate most from normal faces of the same sex and age band, highest percentile first. */
+  topRegions: { region: RegionName; label: string; percentile: number; signs: string[] }[];
+  /** Per screen: the regions whose masking lowers its probability most (region attribution), most important first. */
+  drivers: Record<string, { region: RegionName; label: string; importance: number }[]>;
+  reference?: string;
+  /** Figures written per screen: region importances painted on the photo, and the occlusion heatmap. */
+  figures: Record<string, { regions: string; heatmap?: string }>;
+}
+
+export interface ScreenRunOptions {
+  model: string | Bundle;
+  inputs: readonly string[];
+  outDir?: string;
+  cache?: FeatureCache;
+  workers?: number;
+  topRegions?: number;
+  onProgress?: (done: number, total: number) => void;
+  /**
+   * Explanations of each screen's score per scored photo (written with `outDir`): `regions` (region
+   * masking, ≈ 1–2 s per screen), `coarse` / `fine` (plus an occlusion heatmap, ≈ 5 / 20 s), `none`.
+   * Default `regions`.
+   */
+  explain?: 'regions' | 'coarse' | 'fine' | 'none';
+}
+
+function toResult(p: PhotoPrediction, topN: number): ScreenResult {
+  const conditions: ScreenResult['conditions'] = {};
+  for (const c of CONDITION_NAMES) {
+    const normative = p.normative?.conditions[c];
+    const screen = p.screens[c];
+    if (!normative && !screen) continue;
+    conditions[c] = {
+      ...(normative ? { normative: { score: normative.score, percentile: normative.percentile } } : {}),
+      ...(screen?.probability !== undefined
+        ? {
+            screen: {
+              probability: screen.probability,
+              decision: screen.decision,
+              threshold: screen.threshold,
+            },
+          }
+        : {}),
+    };
+  }
+  const topRegions = (p.normative?.regions ?? [])
+    .filter((r) => Number.isFinite(r.percentile))
+    .sort((a, b) => b.percentile - a.percentile || b.score - a.score)
+    .slice(0, topN)
+    .map((r) => ({
+      region: r.region,
+      label: REGIONS[r.region].label,
+      percentile: r.percentile,
+      signs: [
+        ...REGIONS[r.region].signs.cushing.map((s) => `Cushing: ${s}`),
+        ...REGIONS[r.region].signs.acromegaly.map((s) => `acromegaly: ${s}`),
+      ],
+    }));
+  return {
+    file: p.file,
+    quality: p.quality,
+    scored: p.scored,
+    notScoredReason: p.notScoredReason,
+    conditions,
+    topRegions,
+    drivers: {},
+    reference: p.normative ? `${p.normative.reference.stratum} (n = ${p.normative.reference.n})` : undefined,
+    figures: {},
+  };
+}
+
+const asSex = (v: string | undefined): 'female' | 'male' | undefined =>
+  v && /^(f|female)$/i.test(v) ? 'female' : v && /^(m|male)$/i.test(v) ? 'male' : undefined;
+
+/** Explains every screen on one scored photo, writes its figures and records the top drivers. */
+async function explainPhoto(
+  explainers: Explainer[],
+  p: PhotoPrediction,
+  result: ScreenResult,
+  outDir: string,
+  stem: string,
+  topN: number,
+): Promise<void> {
+  const age = Number(p.covariates.age);
+  for (const ex of explainers) {
+    const name = ex.target.screen.name;
+    const r = await ex.explain(p.file, {
+      sex: asSex(p.covariates.sex),
+      age: Number.isFinite(age) ? age : undefined,
+    });
+    result.drivers[name] = r.explanation.regions.regions
+      .slice(0, topN)
+      .map((x) => ({ region: x.region, label: x.label, importance: x.importance }));
+    const figures = await explanationFigures(r);
+    const regionsPath = join(outDir, 'photos', `${stem}.${name}.regions.png`);
+    await writeFile(regionsPath, figures.regions);
+    result.figures[name] = { regions: regionsPath };
+    if (figures.heatmap) {
+      const heatmapPath = join(outDir, 'photos', `${stem}.${name}.heatmap.png`);
+      await writeFile(heatmapPath, figures.heatmap);
+      result.figures[name].heatmap = heatmapPath;
+    }
+  }
+}
+
+/**
+ * The main job: for each photo, the quality verdict; per condition the normative score with its
+ * percentile among normal faces and the trained screen's probability; the regions that deviate most
+ * from normal faces; and (with `outDir`) for each screen the regions that drive its score, painted on
+ * the photo (plus an occlusion heatmap on request), a JSON per photo and `screen.json` for the run.
+ */
+export async function runScreen(
+  options: ScreenRunOptions,
+): Promise<{ results: ScreenResult[]; bundle: Bundle }> {
+  const bundle = typeof options.model === 'string' ? await loadBundle(options.model) : options.model;
+  const preds = await predictPhotos({
+    model: bundle,
+    inputs: options.inputs,
+    cache: options.cache,
+    workers: options.workers,
+    onProgress: options.onProgress,
+  });
+  const topN = options.topRegions ?? 3;
+  const results = preds.map((p) => toResult(p, topN));
+  if (options.outDir) {
+    await mkdir(join(options.outDir, 'photos'), { recursive: true });
+    const stems = uniqueStems(preds.map((p) => p.file));
+    const mode = options.explain ?? 'regions';
+    const explainers =
+      mode === 'none'
+        ? []
+        : await Promise.all(
+            bundle.metadata.screens
+              .filter((s) => s.classes.length === 2)
+              .map((s) =>
+                createExplainer({
+                  model: bundle,
+                  screen: s.name,
+                  heatmap: mode === 'regions' ? 'none' : mode,
+                  saliency: false,
+                  sanity: false,
+                  workers: 0,
+                }),
+              ),
+          );
+    for (const [i, p] of preds.entries()) {
+      if (p.scored) await explainPhoto(explainers, p, results[i], options.outDir, stems[i], topN);
+      options.onProgress?.(i + 1, preds.length);
+      await writeFile(
+        join(options.outDir, 'photos', `${stems[i]}.json`),
+        JSON.stringify(
+          { disclaimer: bundle.metadata.disclaimer, ...results[i], normative: p.normative },
+          null,
+          2,
+        ) + '\n',
+      );
+    }
+    await writeFile(
+      join(options.outDir, 'screen.json'),
+      JSON.stringify(
+        {
+          disclaimer: bundle.metadata.disclaimer,
+          model: {
+            name: bundle.metadata.name,
+            version: bundle.metadata.version,
+            intendedUse: bundle.metadata.intendedUse,
+          },
+          results,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+  }
+  return { results, bundle };
+}
