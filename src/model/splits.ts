@@ -6,16 +6,22 @@
 import { createRandom, type Random } from '../stats/random.js';
 import { checkLength, checkNumber, modelError } from './validate.js';
 
-/** Subjects indexed 0 … nGroups−1, with their rows and their class. */
+/** Subjects indexed 0 … nGroups−1, with their rows and their stratum. */
 interface GroupIndex {
   /** Group index of each row. */
   groupOf: Int32Array;
   /** Rows of each group. */
   rows: number[][];
-  /** Class of each group: the label of most of its rows (ties → the lowest label). */
-  label: Int32Array;
-  /** The distinct label values, ascending; `label` indexes into it. */
+  /**
+   * Stratum of each group: the set of labels its photos carry. Most subjects have one label; a
+   * subject photographed under two (a matched design: the same person before and after, or a
+   * phantom and its unmodified photo) forms its own stratum, so such subjects are spread evenly too.
+   */
+  stratum: Int32Array;
+  /** The distinct label values, ascending. */
   classes: number[];
+  /** Number of subjects with at least one photo of each class (classes order). */
+  subjectsPerClass: number[];
 }
 
 function indexGroups(labels: ArrayLike<number>, groups: ArrayLike<string | number>): GroupIndex {
@@ -41,8 +47,16 @@ function indexGroups(labels: ArrayLike<number>, groups: ArrayLike<string | numbe
     rows[g].push(i);
     counts[g][classIndex.get(labels[i])!]++;
   }
-  const label = Int32Array.from(counts, (c) => c.indexOf(Math.max(...c)));
-  return { groupOf, rows, label, classes };
+  const keys = counts.map((c) =>
+    c
+      .map((n, k) => (n > 0 ? k : -1))
+      .filter((k) => k >= 0)
+      .join('+'),
+  );
+  const strataKeys = [...new Set(keys)].sort();
+  const stratum = Int32Array.from(keys, (key) => strataKeys.indexOf(key));
+  const subjectsPerClass = classes.map((_, k) => counts.filter((c) => c[k] > 0).length);
+  return { groupOf, rows, stratum, classes, subjectsPerClass };
 }
 
 /** Fisher–Yates shuffle in place with the given generator. */
@@ -69,13 +83,14 @@ export function deriveSeed(seed: number, ...path: number[]): number {
   return h;
 }
 
-/** The subjects of each class, shuffled by the seed, then largest first (stable). */
-function subjectsByClass(index: GroupIndex, seed: number): number[][] {
+/** The subjects of each stratum, shuffled by the seed, then largest first (stable). */
+function subjectsByStratum(index: GroupIndex, seed: number): number[][] {
   const rng = createRandom(seed);
-  return index.classes.map((_, c) => {
+  const n = Math.max(0, ...index.stratum) + 1;
+  return Array.from({ length: n }, (_, st) => {
     const list: number[] = [];
-    index.label.forEach((l, g) => {
-      if (l === c) list.push(g);
+    index.stratum.forEach((l, g) => {
+      if (l === st) list.push(g);
     });
     shuffleInPlace(list, rng);
     return list.sort((a, b) => index.rows[b].length - index.rows[a].length);
@@ -89,7 +104,8 @@ function subjectsByClass(index: GroupIndex, seed: number): number[][] {
  * taken largest first, are dealt in rounds of k, one to each fold, each to the fold that has the
  * fewest photos of that class so far (ties: fewest photos in total, then lowest fold). So every
  * fold holds ⌊n_c/k⌋ or ⌈n_c/k⌉ subjects of class c, and the photo counts are balanced greedily.
- * A subject whose photos carry several labels is stratified by its most frequent label.
+ * Subjects are stratified by the set of labels their photos carry, so single-label subjects are
+ * balanced per class and matched subjects (photos under two labels) are spread evenly as well.
  *
  * Deterministic given the seed. Throws `too_few_subjects` naming the class when a class has
  * fewer than k subjects, because some fold's test set would then miss that class.
@@ -110,14 +126,14 @@ export function stratifiedGroupKFold(
 ): Int32Array {
   checkNumber('k', k, 2, Infinity, true);
   const index = indexGroups(labels, groups);
-  const byClass = subjectsByClass(index, seed);
-  byClass.forEach((list, c) => {
-    if (list.length < k) {
+  const byClass = subjectsByStratum(index, seed);
+  index.subjectsPerClass.forEach((n, c) => {
+    if (n < k) {
       const name = classNames[index.classes[c]] ?? String(index.classes[c]);
       modelError(
         'too_few_subjects',
-        `class ${name} has ${list.length} subject${list.length === 1 ? '' : 's'}, fewer than the ${k} folds; every fold needs at least one`,
-        { class: name, subjects: list.length, folds: k },
+        `class ${name} has ${n} subject${n === 1 ? '' : 's'}, fewer than the ${k} folds; every fold needs at least one`,
+        { class: name, subjects: n, folds: k },
       );
     }
   });
@@ -168,7 +184,7 @@ export function stratifiedGroupHoldout(
   checkNumber('validationFraction', fraction, 0, 0.5);
   const index = indexGroups(labels, groups);
   const held = new Uint8Array(index.rows.length);
-  for (const list of subjectsByClass(index, seed)) {
+  for (const list of subjectsByStratum(index, seed)) {
     shuffleInPlace(list, createRandom(deriveSeed(seed, list.length)));
     const n = fraction === 0 ? 0 : Math.min(list.length - 1, Math.max(1, Math.round(fraction * list.length)));
     for (const g of list.slice(0, n)) held[g] = 1;
