@@ -169,6 +169,11 @@ export function register(program: Command): void {
     )
     .option('--bootstrap <n>', 'bootstrap replicates of the agreement intervals', '2000')
     .option('--seed <n>', 'seed of the randomisations and the bootstrap', '1')
+    .option(
+      '--fill-detail <kind>',
+      "detail of the masking fill: mean-face (the mean face's) | none (smooth)",
+      'mean-face',
+    )
     .addOption(
       new Option('--workers <n>', 'worker threads for the descriptor network (0 = none)')
         .default('2')

@@ -4,7 +4,9 @@
  */
 import { basename } from 'node:path';
 import { EndofaceError } from '../errors.js';
+import { FILL_DETAILS } from '../explain/perturb.js';
 import { runExplain, type ExplainRunOptions } from '../explain/run.js';
+import { lookUpOption } from '../util/options.js';
 import { createProgress } from './progress.js';
 
 /** The flags as commander hands them over. */
@@ -22,6 +24,7 @@ export interface ExplainFlags {
   bootstrap: string;
   seed: string;
   workers: string;
+  fillDetail: string;
 }
 
 function wholeNumber(flag: string, value: string): number {
@@ -51,6 +54,7 @@ export function parseExplainFlags(inputs: string[], flags: ExplainFlags): Explai
     nResamples: wholeNumber('--bootstrap', flags.bootstrap),
     seed: wholeNumber('--seed', flags.seed),
     workers: wholeNumber('--workers', flags.workers),
+    fillDetail: lookUpOption('--fill-detail', flags.fillDetail, FILL_DETAILS),
   };
 }
 

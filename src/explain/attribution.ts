@@ -1,8 +1,8 @@
 /**
  * Region attribution: how much each named facial region (src/face/regions.ts) moves a screen's
  * score, by masking it — the occlusion method of Zeiler & Fergus (ECCV 2014) applied to anatomical
- * regions instead of a grid, with a face-like fill (fill.ts) and the mesh features neutralised too
- * (perturb.ts).
+ * regions instead of a grid, with a face-like fill for the descriptor network (fill.ts) and the
+ * hand-crafted features neutralised towards a reference (perturb.ts).
  */
 import { REGION_NAMES, REGIONS, type RegionName } from '../face/regions.js';
 import type { Matrix64 } from '../model/index.js';
@@ -46,7 +46,7 @@ export interface RegionAttribution {
     /** Σ importance over regions; equals `explained` for an additive screen, differs with interactions. */
     sumOfImportances: number;
   };
-  /** Where masked morphometrics were moved to (`normative:<stratum>` or `training-mean`). */
+  /** Where masked hand-crafted features were moved to (`normative:<stratum>` or `training-mean`). */
   reference: string;
 }
 

@@ -14,9 +14,14 @@ import type { AffineMatrix } from '../util/geometry.js';
 import { SOFTWARE_VERSION } from '../version.js';
 import { attributeRegions, type RegionAttribution } from './attribution.js';
 import { createDescriptorRunner } from './descriptor-runner.js';
-import { defaultFillSigma } from './fill.js';
 import { occlusionMap, OCCLUSION_GRIDS, type OcclusionGrid, type OcclusionMap } from './occlusion.js';
-import { explainTarget, prepareFace, type ExplainTarget, type PreparedFace } from './perturb.js';
+import {
+  explainTarget,
+  prepareFace,
+  type ExplainTarget,
+  type FillDetail,
+  type PreparedFace,
+} from './perturb.js';
 import { gradientSaliency, type SaliencyMap, type SaliencyUnavailable } from './saliency.js';
 import {
   deletionCurve,
@@ -52,6 +57,8 @@ export interface ExplainOptions {
   workers?: number;
   /** σ of the inpainting fill, crop pixels (default 5 % of the crop side). */
   fillSigmaPx?: number;
+  /** Fine detail of the fill: the mean face's (default) or none (a smooth fill). */
+  fillDetail?: FillDetail;
   face?: DeepPartial<FaceConfig>;
 }
 
@@ -79,7 +86,7 @@ export interface PhotoExplanation {
   /** The photo ↔ crop transforms (photo pixels of the original file). */
   alignment: { cropSize: number; photoToCrop: AffineMatrix; cropToPhoto: AffineMatrix };
   /** How parts of the face were hidden. */
-  masking: { fill: string; fillSigmaPx: number; morphometrics: string };
+  masking: { fill: string; fillSigmaPx: number; handCraftedFeatures: string };
   versions: Record<string, string>;
   timings: Record<'analyzeMs' | 'regionsMs' | 'heatmapMs' | 'saliencyMs' | 'sanityMs' | 'totalMs', number>;
 }
@@ -130,7 +137,7 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
       const analysis = await analyzeFace(photo, faceConfig);
       const face = await prepareFace(bundle, target, analysis, {
         ...covariates,
-        fill: options.fillSigmaPx === undefined ? undefined : { sigmaPx: options.fillSigmaPx },
+        fill: { sigmaPx: options.fillSigmaPx, detail: options.fillDetail },
       });
       const timings = {
         analyzeMs: ms(t0),
@@ -167,9 +174,9 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
           cropToPhoto: face.aligned.cropToPhoto,
         },
         masking: {
-          fill: 'normalized-convolution inpainting from the surrounding face pixels (grid cells: from all surrounding pixels)',
-          fillSigmaPx: face.fill.sigmaPx ?? defaultFillSigma(face.aligned.image.width),
-          morphometrics: `moved towards ${attribution.reference} by the hidden share of their regions`,
+          fill: `descriptor input: normalized-convolution inpainting from the surrounding face pixels (grid cells: all surrounding pixels)${face.fill.detail ? " plus the mean face's fine detail" : ''}`,
+          fillSigmaPx: face.fill.sigmaPx!,
+          handCraftedFeatures: `morphometrics and colour moved towards ${attribution.reference} by the hidden share of their regions`,
         },
         versions: {
           endoface: SOFTWARE_VERSION,

@@ -52,13 +52,16 @@ export {
   regionsMask,
   scorePerturbations,
   scoreRows,
+  FILL_DETAILS,
   type ExplainTarget,
+  type FillDetail,
   type Perturbation,
   type PrepareOptions,
   type PreparedFace,
 } from './perturb.js';
 export { defaultFillSigma, inpaintMasked, meanColour, type FillOptions, type FillSource } from './fill.js';
-export { morphometricReference, type MorphometricReference } from './reference.js';
+export { featureReference, type FeatureReference } from './reference.js';
+export { meanFaceDetail } from './mean-face.js';
 export {
   colourBarSvg,
   overlayGrid,

@@ -3,21 +3,23 @@
  * curves): hide part of the aligned face, recompute every feature the screen uses, and score.
  *
  * Masking must neutralise the hidden part in every feature set, or the explanation lies:
- * - pixel features (the descriptor networks, skin colour) are recomputed from the masked crop, with
- *   the face's *original* mesh and region labels (so the colour of "the cheeks" is still read where
- *   the cheeks were);
- * - mesh features (morphometrics) cannot see pixels, so each is moved towards its neutral reference
- *   (`reference.ts`) by the fraction of its regions that is hidden: the mean, over the regions listed
- *   in its definition (`MORPHOMETRICS[i].regions`), of the share of that region's pixels under the
- *   mask. Masking a whole region that a measurement shares with k − 1 others moves it 1/k of the way;
- *   masking all of them moves it fully. For a linear screen this splits a shared measurement's credit
- *   evenly between its regions, as Shapley values would, instead of crediting it k times over.
+ * - the descriptor networks see pixels: they are recomputed from the crop with the hidden part
+ *   inpainted (fill.ts);
+ * - the hand-crafted features (morphometrics from the mesh, skin colour per region) are each moved
+ *   towards an in-distribution reference (reference.ts says which, and why colour is not recomputed
+ *   from the inpainted pixels) by the fraction of its regions that is hidden: the mean, over the
+ *   regions listed in its definition (`MORPHOMETRICS[i].regions`, `COLOUR_FEATURES[i].regions`), of
+ *   the share of that region's pixels under the mask. Masking a whole region that a feature shares
+ *   with k − 1 others moves it 1/k of the way; masking all of them moves it fully. For a linear
+ *   screen this splits a shared feature's credit evenly between its regions, as Shapley values
+ *   would, instead of crediting it k times over.
  */
 import { EndofaceError } from '../errors.js';
 import { REGION_NAMES, regionLabelMap } from '../face/regions.js';
 import type { AlignedFace, FaceAnalysis } from '../face/index.js';
 import type { RgbImage } from '../image/index.js';
 import {
+  COLOUR_FEATURES,
   computeColourFeatures,
   computeMorphometrics,
   DESCRIPTOR_IDS,
@@ -35,8 +37,9 @@ import {
 } from '../model/index.js';
 import { lookUpOption } from '../util/options.js';
 import { localDescriptorRunner, type DescriptorRunner } from './descriptor-runner.js';
-import { inpaintMasked, meanColour, type FillOptions, type FillSource } from './fill.js';
-import { morphometricReference, type MorphometricReference } from './reference.js';
+import { defaultFillSigma, inpaintMasked, meanColour, type FillOptions, type FillSource } from './fill.js';
+import { meanFaceDetail } from './mean-face.js';
+import { featureReference, type FeatureReference } from './reference.js';
 
 /** The screen being explained and the class whose probability is the score. */
 export interface ExplainTarget {
@@ -80,7 +83,7 @@ export interface PreparedFace {
   greyscale: boolean;
   /** The unperturbed features of every set the target needs. */
   features: Partial<Record<FeatureSetName, Float64Array>>;
-  reference: MorphometricReference;
+  reference: FeatureReference;
   fill: FillOptions;
 }
 
@@ -88,15 +91,27 @@ export interface PreparedFace {
 export interface PrepareOptions {
   sex?: Sex;
   age?: number;
-  fill?: Omit<FillOptions, 'fallback'>;
+  fill?: {
+    /** σ of the inpainting, crop pixels (default 5 % of the crop side). */
+    sigmaPx?: number;
+    /** Fine detail added to the inpainted colours: the mean face's (default) or none (a smooth fill). */
+    detail?: FillDetail;
+  };
 }
 
-/** Regions of each morphometric, as indices into REGION_NAMES. */
-const MORPH_REGIONS: number[][] = MORPHOMETRICS.map((m) => m.regions.map((r) => REGION_NAMES.indexOf(r)));
+/** The fill's fine detail: `mean-face` (mean-face.ts) or `none`. */
+export const FILL_DETAILS = ['mean-face', 'none'] as const;
+export type FillDetail = (typeof FILL_DETAILS)[number];
+
+/** Regions of each hand-crafted feature, as indices into REGION_NAMES. */
+const FEATURE_REGIONS = {
+  morphometrics: MORPHOMETRICS.map((m) => m.regions.map((r) => REGION_NAMES.indexOf(r))),
+  colour: COLOUR_FEATURES.map((m) => m.regions.map((r) => REGION_NAMES.indexOf(r))),
+};
 
 /**
  * Computes everything a perturbation needs once per face: the region labels of the crop, the
- * original features (exactly as `extractFeatures` computes them) and the morphometric references.
+ * original features (exactly as `extractFeatures` computes them) and the feature references.
  *
  * @throws `no_face` when the analysis found no face
  */
@@ -133,13 +148,19 @@ export async function prepareFace(
   };
   for (const set of target.screen.featureSets.filter(isDescriptor))
     features[set] = Float64Array.from((await localDescriptorRunner.run(set, [aligned.image]))[0]);
-  const reference = morphometricReference(bundle, target.pipeline, {
+  const reference = featureReference(bundle, target.pipeline, {
     sex: options.sex,
     age: options.age,
-    morphometrics: features.morphometrics,
-    colour: features.colour,
+    morphometrics: features.morphometrics!,
+    colour: features.colour!,
   });
-  const fill: FillOptions = { ...options.fill, fallback: meanColour(aligned.image, faceMask) };
+  const sigmaPx = options.fill?.sigmaPx ?? defaultFillSigma(width);
+  const detail = lookUpOption('fill.detail', options.fill?.detail ?? 'mean-face', FILL_DETAILS);
+  const fill: FillOptions = {
+    sigmaPx,
+    fallback: meanColour(aligned.image, faceMask),
+    detail: detail === 'mean-face' ? await meanFaceDetail(width, sigmaPx) : undefined,
+  };
   return { analysis, aligned, labels, regionPixels, faceMask, greyscale, features, reference, fill };
 }
 
@@ -182,7 +203,7 @@ export function perturbedImage(face: PreparedFace, p: Perturbation): RgbImage {
 /**
  * The feature rows (one per perturbation, in `target.columns` order) of a face under each
  * perturbation. The descriptor network runs on every perturbed crop through `runner` (worker
- * threads when it has them) while this thread measures colour.
+ * threads when it has them); crops are inpainted only when the screen uses a descriptor.
  */
 export async function perturbedFeatureRows(
   target: ExplainTarget,
@@ -191,33 +212,18 @@ export async function perturbedFeatureRows(
   runner: DescriptorRunner = localDescriptorRunner,
 ): Promise<Matrix64> {
   const n = perturbations.length;
-  const images = perturbations.map((p) => perturbedImage(face, p));
+  const descriptorSets = target.screen.featureSets.filter(isDescriptor);
   const changed = perturbations.map((p, k) => (p === null ? -1 : k)).filter((k) => k >= 0);
-  const pending = new Map(
-    target.screen.featureSets.filter(isDescriptor).map((set) => [
-      set,
-      runner.run(
-        set,
-        changed.map((k) => images[k]),
-      ),
-    ]),
-  );
+  const images = descriptorSets.length > 0 ? changed.map((k) => perturbedImage(face, perturbations[k])) : [];
+  const pending = new Map(descriptorSets.map((set) => [set, runner.run(set, images)]));
+  const coverage = perturbations.map((p) => (p === null ? null : regionCoverage(face, p.mask)));
   const cols = target.columns.length;
   const data = new Float64Array(n * cols);
   let offset = 0;
   for (const set of target.screen.featureSets) {
     let rows: ArrayLike<number>[];
-    if (set === 'morphometrics') {
-      rows = perturbations.map((p) => neutralisedMorphometrics(face, p));
-    } else if (set === 'colour') {
-      rows = images.map((image, k) =>
-        perturbations[k] === null
-          ? face.features.colour!
-          : computeColourFeatures(
-              { ...face.aligned, image },
-              { greyscale: face.greyscale, labels: face.labels },
-            ),
-      );
+    if (set === 'morphometrics' || set === 'colour') {
+      rows = coverage.map((c) => neutralised(face, set, c));
     } else {
       const desc = await pending.get(set)!;
       rows = perturbations.map(() => face.features[set]!);
@@ -230,14 +236,17 @@ export async function perturbedFeatureRows(
   return { data, rows: n, cols };
 }
 
-/** Morphometrics with each moved towards its reference by the hidden share of its regions. */
-function neutralisedMorphometrics(face: PreparedFace, p: Perturbation): Float64Array {
-  const original = face.features.morphometrics!;
-  if (p === null) return original;
-  const coverage = regionCoverage(face, p.mask);
-  const ref = face.reference.values;
+/** A hand-crafted set with each feature moved towards its reference by the hidden share of its regions. */
+function neutralised(
+  face: PreparedFace,
+  set: 'morphometrics' | 'colour',
+  coverage: Float64Array | null,
+): Float64Array {
+  const original = face.features[set]!;
+  if (coverage === null) return original;
+  const ref = face.reference[set];
   return original.map((x, j) => {
-    const regions = MORPH_REGIONS[j];
+    const regions = FEATURE_REGIONS[set][j];
     const f = regions.reduce((s, r) => s + coverage[r], 0) / Math.max(1, regions.length);
     return f === 0 || !Number.isFinite(ref[j]) ? x : x + f * (ref[j] - x);
   });

@@ -6,6 +6,7 @@ import {
   explainTarget,
   importanceVector,
   inpaintMasked,
+  meanFaceDetail,
   modelRandomisationTest,
   occlusionMap,
   prepareFace,
@@ -75,7 +76,7 @@ test('a measurement shared by k regions is moved 1/k of the way per region, so t
   assert.ok(Math.abs(v[jr] + v[jl] - attribution.together.explained) < 1e-4, 'halves sum to the whole');
 });
 
-test('pixel features are recomputed from the masked crop: a cheek-colour screen credits both cheeks and nothing else', async () => {
+test('colour features are neutralised per region: a cheek-redness screen credits both cheeks equally, nothing else', async () => {
   const a = await analysis;
   const bundle = craftedBundle(
     ['morphometrics', 'colour'],
@@ -86,12 +87,19 @@ test('pixel features are recomputed from the masked crop: a cheek-colour screen 
   const face = await prepareFace(bundle, target, a);
   const { attribution } = await attributeRegions(target, face);
   const v = importanceVector(attribution);
-  // Masking a cheek replaces its redness by the surrounding skin's: the cheek's a* falls towards it.
-  for (const r of CHEEKS) assert.notEqual(v[r], 0, `${REGION_NAMES[r]} must matter`);
+  // cheekA is listed under both cheeks: masking one moves it half way to the reference (the training mean, 0 here).
+  assert.ok(
+    v[CHEEKS[0]] > 0 && Math.abs(v[CHEEKS[0]] - v[CHEEKS[1]]) < 1e-12,
+    `${v[CHEEKS[0]]} vs ${v[CHEEKS[1]]}`,
+  );
   v.forEach(
     (imp, r) => !CHEEKS.includes(r) && assert.equal(imp, 0, `${REGION_NAMES[r]} has importance ${imp}`),
   );
-  // The same scores as predict: the unmasked row equals the extracted features.
+  assert.ok(
+    Math.abs(attribution.together.allMaskedScore - 0.5) < 1e-12,
+    'all masked: cheekA at the reference',
+  );
+  // The same score as predict: the unmasked row equals the extracted features.
   const f = await extractFeatures(PHOTO, { sets: ['morphometrics', 'colour'] });
   const p = predictWithPipeline(
     bundle.screens.crafted,
@@ -174,4 +182,23 @@ test('the fill repaints the hidden pixels with the surrounding colour and leaves
   const out = inpaintMasked(img, hole, undefined, { sigmaPx: 3 });
   const centre = 3 * (25 * w + 13);
   assert.deepEqual([...out.data.subarray(centre, centre + 3)], [200, 40, 40]);
+});
+
+test("the mean face lends its fine detail to the fill: the face's own colour, average eyes", async () => {
+  const detail = await meanFaceDetail(224, 11.2);
+  const band = (y0: number, y1: number): number => {
+    let s = 0;
+    for (let y = y0; y < y1; y++) for (let x = 70; x < 154; x++) s += Math.abs(detail[3 * (y * 224 + x)]);
+    return s;
+  };
+  // Eyes (y ≈ 0.40 of the crop) carry far more detail than the smooth mid-forehead (y ≈ 0.27).
+  assert.ok(band(84, 96) > 2 * band(56, 66), `${band(84, 96)} vs ${band(56, 66)}`);
+  const w = 224;
+  const grey = { width: w, height: w, data: new Uint8Array(w * w * 3).fill(120) };
+  const all = new Uint8Array(w * w).fill(1);
+  const filled = inpaintMasked(grey, all, undefined, { sigmaPx: 11.2, detail, fallback: [120, 120, 120] });
+  for (const i of [0, 90 * w + 80, 150 * w + 112]) {
+    const expected = Math.max(0, Math.min(255, Math.round(120 + detail[3 * i])));
+    assert.equal(filled.data[3 * i], expected);
+  }
 });

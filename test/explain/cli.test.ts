@@ -64,7 +64,7 @@ test('endoface explain writes overlay PNGs, a JSON per photo with ranked regions
     assert.equal(e.heatmap?.values.length, 49);
     assert.equal(e.saliency?.available, false, 'no descriptor in this screen');
     assert.ok(e.sanity && e.sanity.deletion.mostImportantFirst.length === 15);
-    assert.match(e.masking.morphometrics, /training-mean/);
+    assert.match(e.masking.handCraftedFeatures, /training-mean/);
     for (const fig of ['regions', 'heatmap'])
       assert.deepEqual((await readFile(join(out, `${stem}.${fig}.png`))).subarray(0, 4), PNG);
     assert.equal(existsSync(join(out, `${stem}.saliency.png`)), false);
