@@ -8,11 +8,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { photoToCropMatrix } from '../src/explain/index.js';
+import { paintRegions, photoToCropMatrix } from '../src/explain/index.js';
 import { analyzeFace } from '../src/face/index.js';
 import { REGION_NAMES, REGIONS, regionLabelMap, VERTEX_REGION } from '../src/face/regions.js';
 import { decodeImage } from '../src/image/index.js';
-import { applyAffine } from '../src/util/geometry.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const file = process.argv[2] ?? join(ROOT, 'examples', 'canada_008f.jpg');
@@ -42,27 +41,17 @@ if (!a.aligned || !a.primary) throw new Error(`no face in ${file}`);
 const size = a.aligned.image.width;
 const labels = regionLabelMap(a.aligned.meshCrop, size, size);
 const toCrop = photoToCropMatrix(a, photo);
-const out = Uint8Array.from(photo.data);
-const labelAt = (x: number, y: number): number => {
-  const [cx, cy] = applyAffine(toCrop, [x, y]).map(Math.floor);
-  return cx < 0 || cy < 0 || cx >= size || cy >= size ? -1 : labels[cy * size + cx];
-};
-for (let y = 0; y < photo.height; y++) {
-  for (let x = 0; x < photo.width; x++) {
-    const r = labelAt(x + 0.5, y + 0.5);
-    if (r < 0) continue;
-    const o = 3 * (y * photo.width + x);
+const painted = paintRegions(
+  photo,
+  toCrop,
+  labels,
+  size,
+  (r, out, o) => {
     const c = colourOf(REGION_NAMES[r]);
     for (let k = 0; k < 3; k++) out[o + k] = Math.round(0.55 * out[o + k] + 0.45 * c[k]);
-    const edge = [
-      [1, 0],
-      [-1, 0],
-      [0, 1],
-      [0, -1],
-    ].some(([dx, dy]) => labelAt(x + 0.5 + dx, y + 0.5 + dy) !== r);
-    if (edge) out.fill(40, o, o + 3);
-  }
-}
+  },
+  40,
+);
 
 // The face's bounding box in the photo, with a margin, is what the figure shows.
 const xs = a.primary.meshPx.map((p) => p[0] * photo.scale);
@@ -94,7 +83,9 @@ const svg =
   `${dots}<g transform="translate(${W},0)"><text x="16" y="40" font-size="20" font-weight="bold">Named facial regions</text>${entries}` +
   `<text x="16" y="${H - 40}" font-size="13" fill="#555">dots: the 468 mesh vertices (grey: none)</text>` +
   `<text x="16" y="${H - 20}" font-size="13" fill="#555">right / left = the subject's</text></g></svg>`;
-const face = await sharp(Buffer.from(out), { raw: { width: photo.width, height: photo.height, channels: 3 } })
+const face = await sharp(Buffer.from(painted.data), {
+  raw: { width: photo.width, height: photo.height, channels: 3 },
+})
   .extract({ left, top, width, height })
   .resize(W, H)
   .png()

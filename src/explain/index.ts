@@ -67,6 +67,7 @@ export {
   overlayGrid,
   overlayPng,
   overlayRegions,
+  paintRegions,
   photoToCropMatrix,
   type OverlayOptions,
 } from './overlay.js';

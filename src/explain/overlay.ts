@@ -92,20 +92,19 @@ export function overlayGrid(
 }
 
 /**
- * Region values (e.g. importances, REGION_NAMES order) painted over each region of the photo, with
- * the region borders drawn in dark grey.
+ * Paints each region of the photo with `paint(region index, out, offset)` and draws the region
+ * borders (pixels whose neighbour lies in another region) in grey level `border`.
  *
  * @param labels the crop's region label map (regionLabelMap of the original mesh)
  */
-export function overlayRegions(
+export function paintRegions(
   photo: RgbImage,
   photoToCrop: AffineMatrix,
   labels: Int8Array,
   cropSize: number,
-  values: ArrayLike<number>,
-  options: OverlayOptions = {},
-): { image: RgbImage; vmax: number } {
-  const vmax = options.vmax ?? largest(Array.from(values));
+  paint: (region: number, out: Uint8Array, offset: number) => void,
+  border = 60,
+): RgbImage {
   const out = Uint8Array.from(photo.data);
   const [a, b, c, d, e, f] = photoToCrop;
   const labelAt = (x: number, y: number): number => {
@@ -118,16 +117,34 @@ export function overlayRegions(
       const r = labelAt(x + 0.5, y + 0.5);
       if (r < 0) continue;
       const o = 3 * (y * photo.width + x);
-      blend(out, o, values[r], vmax, options.signed ?? true, options.maxAlpha ?? 0.75);
-      const border =
+      paint(r, out, o);
+      const edge =
         labelAt(x + 1.5, y + 0.5) !== r ||
         labelAt(x - 0.5, y + 0.5) !== r ||
         labelAt(x + 0.5, y + 1.5) !== r ||
         labelAt(x + 0.5, y - 0.5) !== r;
-      if (border) out.fill(60, o, o + 3);
+      if (edge) out.fill(border, o, o + 3);
     }
   }
-  return { image: { data: out, width: photo.width, height: photo.height }, vmax };
+  return { data: out, width: photo.width, height: photo.height };
+}
+
+/** Region values (e.g. importances, REGION_NAMES order) painted over each region of the photo. */
+export function overlayRegions(
+  photo: RgbImage,
+  photoToCrop: AffineMatrix,
+  labels: Int8Array,
+  cropSize: number,
+  values: ArrayLike<number>,
+  options: OverlayOptions = {},
+): { image: RgbImage; vmax: number } {
+  const vmax = options.vmax ?? largest(Array.from(values));
+  const signed = options.signed ?? true;
+  const maxAlpha = options.maxAlpha ?? 0.75;
+  const image = paintRegions(photo, photoToCrop, labels, cropSize, (r, out, o) =>
+    blend(out, o, values[r], vmax, signed, maxAlpha),
+  );
+  return { image, vmax };
 }
 
 /** Shortest readable form of a tick value. */

@@ -55,12 +55,15 @@ export interface ExplainTarget {
  * Chooses the screen and class to explain. Binary screens explain the positive class; a
  * multi-class model explains `className` (default: its second class, the first condition).
  *
- * @throws `invalid_option` (with the closest name) for an unknown screen or class
+ * @throws `invalid_option` (with the closest name) for an unknown screen or class;
+ *   `unsupported_feature_set` when the screen uses a feature set masking cannot neutralise
  */
 export function explainTarget(bundle: Bundle, screenName?: string, className?: string): ExplainTarget {
   const names = bundle.metadata.screens.map((s) => s.name);
   const name = screenName === undefined ? names[0] : lookUpOption('screen', screenName, names);
   const screen = bundle.metadata.screens.find((s) => s.name === name)!;
+  const unknown = screen.featureSets.find((set) => !explainable(set));
+  if (unknown !== undefined) throw unsupportedSet(unknown);
   const cls = className === undefined ? screen.classes[1] : lookUpOption('class', className, screen.classes);
   return {
     screen,
@@ -166,6 +169,17 @@ export async function prepareFace(
 
 const isDescriptor = (set: FeatureSetName): set is DescriptorId => (DESCRIPTOR_IDS as string[]).includes(set);
 
+/** The feature sets masking knows how to neutralise: hand-crafted per region, or a descriptor network. */
+const explainable = (set: FeatureSetName): boolean =>
+  set === 'morphometrics' || set === 'colour' || isDescriptor(set);
+
+const unsupportedSet = (set: string): EndofaceError =>
+  new EndofaceError(
+    'unsupported_feature_set',
+    `the explainer cannot mask feature set "${set}" yet (it masks morphometrics, colour and the descriptor networks)`,
+    { set },
+  );
+
 /**
  * What to hide: a crop-sized mask (1 = hidden) and where the fill may borrow colours from —
  * `face` (region masks: only other face pixels, so the fill is skin) or `any` (grid cells, which
@@ -225,6 +239,7 @@ export async function perturbedFeatureRows(
     if (set === 'morphometrics' || set === 'colour') {
       rows = coverage.map((c) => neutralised(face, set, c));
     } else {
+      if (!isDescriptor(set)) throw unsupportedSet(set);
       const desc = await pending.get(set)!;
       rows = perturbations.map(() => face.features[set]!);
       changed.forEach((k, j) => (rows[k] = desc[j]));
