@@ -30,7 +30,17 @@ import { identitySplit, phantomCohort } from './lib/phantom-cohorts.js';
 import { SOURCES, studioPhotos, utkPhotos } from './lib/public-data.js';
 
 const OUT = 'models/default';
-const SCREEN_SETS: FeatureSetName[] = ['faceres', 'morphometrics', 'colour'];
+/**
+ * Candidate feature sets of the screens; each condition keeps the one with the best out-of-fold AUC on
+ * its training identities (the held-out identities play no part in the choice).
+ */
+const CANDIDATES: FeatureSetName[][] = [
+  ['faceres', 'morphometrics', 'colour'],
+  ['morphometrics', 'colour', 'colourmap'],
+  ['faceres', 'morphometrics', 'colour', 'colourmap'],
+  ['faceres', 'faceres-deep', 'morphometrics', 'colour'],
+];
+const ALL_SETS = [...new Set(CANDIDATES.flat())];
 const CONDITIONS: Condition[] = ['cushing', 'acromegaly'];
 
 // 1. Normative model.
@@ -81,24 +91,30 @@ for (const condition of CONDITIONS) {
     includeControls: true,
     seed: condition === 'cushing' ? 101 : 202,
   });
-  const extracted = (await extractCohort(rows, SCREEN_SETS, { label: `train ${condition}` })).filter(
+  const extracted = (await extractCohort(rows, ALL_SETS, { label: `train ${condition}` })).filter(
     (e) => e.features.faceCount > 0 && e.features.quality.status !== 'reject',
   );
   const y = extracted.map((e) => (e.photo.label === 'control' ? 0 : 1));
   const groups = extracted.map((e) => e.photo.subjectId);
-  const trained = trainScreen(
-    featureMatrix(
-      extracted.map((e) => e.features),
-      SCREEN_SETS,
-    ),
-    y,
-    groups,
-    {
-      columns: matrixColumns(SCREEN_SETS),
-      classes: ['control', condition],
-      seed: 0,
-    },
-  );
+  let best: { sets: FeatureSetName[]; trained: ReturnType<typeof trainScreen> } | undefined;
+  for (const sets of CANDIDATES) {
+    const candidate = trainScreen(
+      featureMatrix(
+        extracted.map((e) => e.features),
+        sets,
+      ),
+      y,
+      groups,
+      {
+        columns: matrixColumns(sets),
+        classes: ['control', condition],
+        seed: 0,
+      },
+    );
+    console.log(`  ${condition} ${sets.join(' + ')}: out-of-fold AUC ${candidate.cv.oofAuc.toFixed(4)}`);
+    if (!best || candidate.cv.oofAuc > best.trained.cv.oofAuc) best = { sets, trained: candidate };
+  }
+  const { sets: SCREEN_SETS, trained } = best!;
   const yt = trained.oof.map((o) => o.label);
   const ys = trained.oof.map((o) => o.probability!);
   const auc = delongCi(yt, ys);

@@ -26,6 +26,7 @@ import {
   MORPHOMETRICS,
   type DescriptorId,
   type FeatureSetName,
+  computeColourLayout,
 } from '../features/index.js';
 import {
   FittedPipeline,
@@ -151,6 +152,8 @@ export async function prepareFace(
   };
   for (const set of target.screen.featureSets.filter(isDescriptor))
     features[set] = Float64Array.from((await localDescriptorRunner.run(set, [aligned.image]))[0]);
+  if (target.screen.featureSets.includes('colourmap'))
+    features.colourmap = computeColourLayout(aligned, { greyscale, labels });
   const reference = featureReference(bundle, target.pipeline, {
     sex: options.sex,
     age: options.age,
@@ -169,14 +172,17 @@ export async function prepareFace(
 
 const isDescriptor = (set: FeatureSetName): set is DescriptorId => (DESCRIPTOR_IDS as string[]).includes(set);
 
-/** The feature sets masking knows how to neutralise: hand-crafted per region, or a descriptor network. */
+/**
+ * The feature sets masking knows how to neutralise: hand-crafted per region, or computed from the
+ * pixels (a descriptor network, the colour layout), which are recomputed on the masked crop.
+ */
 const explainable = (set: FeatureSetName): boolean =>
-  set === 'morphometrics' || set === 'colour' || isDescriptor(set);
+  set === 'morphometrics' || set === 'colour' || set === 'colourmap' || isDescriptor(set);
 
 const unsupportedSet = (set: string): EndofaceError =>
   new EndofaceError(
     'unsupported_feature_set',
-    `the explainer cannot mask feature set "${set}" yet (it masks morphometrics, colour and the descriptor networks)`,
+    `the explainer cannot mask feature set "${set}" yet (it masks morphometrics, colour, the colour layout and the descriptor networks)`,
     { set },
   );
 
@@ -227,8 +233,10 @@ export async function perturbedFeatureRows(
 ): Promise<Matrix64> {
   const n = perturbations.length;
   const descriptorSets = target.screen.featureSets.filter(isDescriptor);
+  const usesLayout = target.screen.featureSets.includes('colourmap');
   const changed = perturbations.map((p, k) => (p === null ? -1 : k)).filter((k) => k >= 0);
-  const images = descriptorSets.length > 0 ? changed.map((k) => perturbedImage(face, perturbations[k])) : [];
+  const images =
+    descriptorSets.length > 0 || usesLayout ? changed.map((k) => perturbedImage(face, perturbations[k])) : [];
   const pending = new Map(descriptorSets.map((set) => [set, runner.run(set, images)]));
   const coverage = perturbations.map((p) => (p === null ? null : regionCoverage(face, p.mask)));
   const cols = target.columns.length;
@@ -238,6 +246,15 @@ export async function perturbedFeatureRows(
     let rows: ArrayLike<number>[];
     if (set === 'morphometrics' || set === 'colour') {
       rows = coverage.map((c) => neutralised(face, set, c));
+    } else if (set === 'colourmap') {
+      // A pixel feature: recomputed on each masked crop, with the face's own region map.
+      rows = perturbations.map(() => face.features.colourmap!);
+      changed.forEach((k, j) => {
+        rows[k] = computeColourLayout(
+          { ...face.aligned, image: images[j] },
+          { greyscale: face.greyscale, labels: face.labels },
+        );
+      });
     } else {
       if (!isDescriptor(set)) throw unsupportedSet(set);
       const desc = await pending.get(set)!;

@@ -10,10 +10,12 @@ import {
   type QualityVerdict,
 } from '../face/index.js';
 import { decodeImage, type ImageWarningCode } from '../image/index.js';
+import { regionLabelMap } from '../face/regions.js';
 import { HUMAN_MODELS_PACKAGE, HUMAN_PACKAGE, packageVersion } from '../runtime/registry.js';
 import { mergeChecked, type DeepPartial } from '../util/merge.js';
 import type { FeatureCache } from './cache.js';
 import { computeColourFeatures, COLOUR_FEATURE_NAMES, COLOUR_VERSION } from './colour.js';
+import { COLOUR_LAYOUT_NAMES, COLOUR_LAYOUT_VERSION, computeColourLayout } from './colour-layout.js';
 import {
   computeDescriptors,
   DESCRIPTOR_IDS,
@@ -24,13 +26,19 @@ import {
 import { computeMorphometrics, MORPHOMETRIC_NAMES, MORPHOMETRICS_VERSION } from './morphometrics.js';
 
 /** The feature sets endoface extracts: shape (morphometrics), skin (colour) and deep descriptors. */
-export type FeatureSetName = 'morphometrics' | 'colour' | DescriptorId;
-export const FEATURE_SET_NAMES: readonly FeatureSetName[] = ['morphometrics', 'colour', ...DESCRIPTOR_IDS];
+export type FeatureSetName = 'morphometrics' | 'colour' | 'colourmap' | DescriptorId;
+export const FEATURE_SET_NAMES: readonly FeatureSetName[] = [
+  'morphometrics',
+  'colour',
+  'colourmap',
+  ...DESCRIPTOR_IDS,
+];
 
 /** Column names of a feature set, prefixed with the set (e.g. `morphometrics.noseWidthToInterocular`). */
 export function featureNames(set: FeatureSetName): string[] {
   if (set === 'morphometrics') return MORPHOMETRIC_NAMES.map((n) => `morphometrics.${n}`);
   if (set === 'colour') return COLOUR_FEATURE_NAMES.map((n) => `colour.${n}`);
+  if (set === 'colourmap') return COLOUR_LAYOUT_NAMES.map((n) => `colourmap.${n}`);
   return Array.from({ length: DESCRIPTOR_MODELS[set].dims }, (_, i) => `${set}.${i}`);
 }
 
@@ -40,6 +48,7 @@ export function extractorVersions(face: DeepPartial<FaceConfig> = {}): Record<st
     face: faceRecordVersion(face),
     morphometrics: MORPHOMETRICS_VERSION,
     colour: COLOUR_VERSION,
+    colourmap: COLOUR_LAYOUT_VERSION,
     ...Object.fromEntries(DESCRIPTOR_IDS.map((id) => [id, descriptorVersion(id)])),
   };
 }
@@ -77,9 +86,18 @@ interface FaceRecordMeta {
   pose?: Pose;
 }
 
-function computeSet(set: Exclude<FeatureSetName, DescriptorId>, a: FaceAnalysis): Float64Array {
+const isDescriptor = (set: FeatureSetName): set is DescriptorId =>
+  (DESCRIPTOR_IDS as readonly string[]).includes(set);
+
+function computeSet(
+  set: Exclude<FeatureSetName, DescriptorId>,
+  a: FaceAnalysis,
+  labels: () => Int8Array,
+): Float64Array {
   if (set === 'morphometrics') return computeMorphometrics(a.primary!.meshPx, a.primary!.pose);
-  return computeColourFeatures(a.aligned!, { greyscale: a.imageWarnings.includes('greyscale') });
+  const greyscale = a.imageWarnings.includes('greyscale');
+  if (set === 'colourmap') return computeColourLayout(a.aligned!, { greyscale, labels: labels() });
+  return computeColourFeatures(a.aligned!, { greyscale, labels: labels() });
 }
 
 /** Feature sets of a photo found in the cache (all requested ones), or undefined. */
@@ -140,11 +158,15 @@ export async function computeFeatures(
   };
   const sets: FaceFeatures['sets'] = {};
   if (a.primary && a.aligned) {
+    // The region map is shared by the colour feature sets (it is the costly part of them).
+    let labelMap: Int8Array | undefined;
+    const aligned = a.aligned;
+    const labels = (): Int8Array =>
+      (labelMap ??= regionLabelMap(aligned.meshCrop, aligned.image.width, aligned.image.height));
     for (const set of options.sets) {
-      sets[set] =
-        set === 'morphometrics' || set === 'colour'
-          ? computeSet(set, a)
-          : Float64Array.from((await computeDescriptors(set, [a.aligned.image]))[0]);
+      sets[set] = isDescriptor(set)
+        ? Float64Array.from((await computeDescriptors(set, [aligned.image]))[0])
+        : computeSet(set, a, labels);
     }
   }
   return { sha256, file, ...meta, sets, fromCache: false };

@@ -37,3 +37,9 @@ export {
   type MorphometricDefinition,
 } from './morphometrics.js';
 export { extractFeatureBatch, type FeatureOutcome } from './batch.js';
+export {
+  computeColourLayout,
+  COLOUR_LAYOUT_NAMES,
+  COLOUR_LAYOUT_VERSION,
+  LAYOUT_GRID,
+} from './colour-layout.js';
