@@ -7,6 +7,15 @@ const positiveInt =
     return v;
   };
 
+/** Options shared by the commands that extract features: the cache and the worker threads. */
+const cacheOption = (): Option =>
+  new Option('--cache <path>', 'feature cache (SQLite; default ~/.cache/endoface/features.sqlite)');
+const noCacheOption = (): Option => new Option('--no-cache', 'do not read or write the feature cache');
+const workersOption = (defaultValue: string): Option =>
+  new Option('--workers <n>', 'worker threads for feature extraction')
+    .default(defaultValue)
+    .argParser(positiveInt('--workers'));
+
 /**
  * Registers every subcommand. Each action imports its module lazily, so loading the models
  * (or plotting libraries) happens only for the command that needs them.
@@ -45,13 +54,9 @@ export function register(program: Command): void {
     .option('-o, --out <dir>', 'write screen.json, a JSON per photo and the figures here')
     .option('--json', 'print the results as JSON', false)
     .option('--heatmap <kind>', 'figures with --out: regions | coarse | fine | none', 'regions')
-    .option('--cache <path>', 'feature cache (SQLite; default ~/.cache/endoface/features.sqlite)')
-    .option('--no-cache', 'do not read or write the feature cache')
-    .addOption(
-      new Option('--workers <n>', 'worker threads for feature extraction')
-        .default('0')
-        .argParser(positiveInt('--workers')),
-    )
+    .addOption(workersOption('0'))
+    .addOption(cacheOption())
+    .addOption(noCacheOption())
     .action(async (inputs: string[], opts) => {
       const { screenCommand } = await import('./screen.js');
       process.exitCode = await screenCommand(inputs, opts);
@@ -89,13 +94,9 @@ export function register(program: Command): void {
     )
     .addOption(new Option('--seed <n>', 'seed of the splits').default('0').argParser(positiveInt('--seed')))
     .option('--admit <list>', 'quality statuses used for training', 'pass,warn')
-    .option('--cache <path>', 'feature cache (SQLite; default ~/.cache/endoface/features.sqlite)')
-    .option('--no-cache', 'do not read or write the feature cache')
-    .addOption(
-      new Option('--workers <n>', 'worker threads for feature extraction')
-        .default('2')
-        .argParser(positiveInt('--workers')),
-    )
+    .addOption(workersOption('2'))
+    .addOption(cacheOption())
+    .addOption(noCacheOption())
     .option('--overwrite', 'replace an existing bundle in --out', false)
     .action(async (opts) => {
       const { trainCommand } = await import('./train.js');
@@ -108,13 +109,9 @@ export function register(program: Command): void {
     .argument('<inputs...>', 'photos, folders, or a CSV manifest (file[,subject_id,label,sex,age,…])')
     .option('--csv <file>', 'write one row per photo (image,subject,label,score,… : the input of evaluate)')
     .option('--json', 'print every result as JSON', false)
-    .option('--cache <path>', 'feature cache (SQLite; default ~/.cache/endoface/features.sqlite)')
-    .option('--no-cache', 'do not read or write the feature cache')
-    .addOption(
-      new Option('--workers <n>', 'worker threads for feature extraction')
-        .default('0')
-        .argParser(positiveInt('--workers')),
-    )
+    .addOption(workersOption('0'))
+    .addOption(cacheOption())
+    .addOption(noCacheOption())
     .action(async (inputs: string[], opts) => {
       const { predictCommand } = await import('./predict.js');
       process.exitCode = await predictCommand(inputs, opts);

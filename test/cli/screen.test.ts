@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+
+interface Result {
+  file: string;
+  scored: boolean;
+  quality: { status: string };
+  conditions: Record<
+    string,
+    { normative: { score: number; percentile: number }; screen: { probability: number; decision: string } }
+  >;
+  topRegions: { region: string; percentile: number }[];
+  drivers: Record<string, { region: string; importance: number }[]>;
+  figures: Record<string, { regions: string }>;
+}
+
+/**
+ * The main job on the bundled examples (what `npm start` runs): four studio faces and their phantoms.
+ * A phantom must score higher than the same face unmodified on its own condition's screen.
+ */
+test('screen runs the whole system on the bundled examples', async () => {
+  const out = await mkdtemp(join(tmpdir(), 'endoface-screen-'));
+  const r = runCli(['screen', 'examples/manifest.csv', '--out', out, '--no-cache']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /not a medical device/);
+  assert.match(r.stdout, /trained on SIMULATED signs/i);
+  const json = JSON.parse(await readFile(join(out, 'screen.json'), 'utf8')) as {
+    disclaimer: string;
+    results: Result[];
+  };
+  assert.match(json.disclaimer, /simulated signs, not on patients/);
+  assert.equal(json.results.length, 8);
+  const byName = new Map(json.results.map((x) => [x.file.split('/').pop()!, x]));
+  for (const x of json.results) {
+    assert.ok(x.scored, x.file);
+    assert.equal(x.quality.status, 'pass', x.file);
+    for (const c of ['cushing', 'acromegaly']) {
+      const v = x.conditions[c];
+      assert.ok(v.screen.probability >= 0 && v.screen.probability <= 1);
+      assert.ok(v.normative.percentile >= 0 && v.normative.percentile <= 100);
+      assert.equal(x.drivers[c].length, 3);
+      assert.ok(existsSync(x.figures[c].regions), x.figures[c].regions);
+    }
+    assert.equal(x.topRegions.length, 3);
+  }
+  const pairs: [string, string, string][] = [
+    ['canada_008f.jpg', 'canada_008f_cushing_s0.8.jpg', 'cushing'],
+    ['male_alex.jpg', 'male_alex_cushing_s0.8.jpg', 'cushing'],
+    ['female_agata.jpg', 'female_agata_acromegaly_s0.8.jpg', 'acromegaly'],
+    ['canada_095m.jpg', 'canada_095m_acromegaly_s0.8.jpg', 'acromegaly'],
+  ];
+  for (const [face, phantom, condition] of pairs) {
+    const a = byName.get(face)!.conditions[condition].screen.probability;
+    const b = byName.get(phantom)!.conditions[condition].screen.probability;
+    assert.ok(b > a, `${condition}: phantom ${b.toFixed(3)} vs its face ${a.toFixed(3)}`);
+  }
+});
