@@ -235,9 +235,18 @@ export async function perturbedFeatureRows(
   const descriptorSets = target.screen.featureSets.filter(isDescriptor);
   const usesLayout = target.screen.featureSets.includes('colourmap');
   const changed = perturbations.map((p, k) => (p === null ? -1 : k)).filter((k) => k >= 0);
-  const images =
-    descriptorSets.length > 0 || usesLayout ? changed.map((k) => perturbedImage(face, perturbations[k])) : [];
-  const pending = new Map(descriptorSets.map((set) => [set, runner.run(set, images)]));
+  // Crops are inpainted a quarter at a time and each quarter handed to the runner at once, so its
+  // workers start on the first quarter while this thread fills the next.
+  const images: RgbImage[] = [];
+  const pending = new Map(descriptorSets.map((set) => [set, [] as Promise<Float32Array[]>[]]));
+  if (descriptorSets.length > 0 || usesLayout) {
+    const step = Math.max(1, Math.ceil(changed.length / 4));
+    for (let i = 0; i < changed.length; i += step) {
+      const chunk = changed.slice(i, i + step).map((k) => perturbedImage(face, perturbations[k]));
+      images.push(...chunk);
+      for (const set of descriptorSets) pending.get(set)!.push(runner.run(set, chunk));
+    }
+  }
   const coverage = perturbations.map((p) => (p === null ? null : regionCoverage(face, p.mask)));
   const cols = target.columns.length;
   const data = new Float64Array(n * cols);
@@ -257,7 +266,7 @@ export async function perturbedFeatureRows(
       });
     } else {
       if (!isDescriptor(set)) throw unsupportedSet(set);
-      const desc = await pending.get(set)!;
+      const desc = (await Promise.all(pending.get(set)!)).flat();
       rows = perturbations.map(() => face.features[set]!);
       changed.forEach((k, j) => (rows[k] = desc[j]));
     }
