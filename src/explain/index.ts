@@ -5,6 +5,18 @@
  * (Simonyan et al. 2014); sanity checks (model randomisation, Adebayo et al. 2018; deletion curves,
  * Petsiuk et al. 2018); agreement with human regions of interest (Spearman, Kendall τ-b, bootstrap).
  */
+
+/** Reason codes the explain stage throws (with `EndofaceError`), besides the image and model stages' own. */
+export type ExplainErrorCode =
+  | 'no_face'
+  | 'unsupported_feature_set'
+  | 'invalid_option'
+  | 'invalid_input'
+  | 'length_mismatch'
+  | 'invalid_human_roi'
+  | 'unknown_region'
+  | 'unknown_condition'
+  | 'empty_dataset';
 export {
   createExplainer,
   type ExplainOptions,
