@@ -171,6 +171,11 @@ export function register(program: Command): void {
       "detail of the masking fill: mean-face (the mean face's) | none (smooth)",
       'mean-face',
     )
+    .option(
+      '--admit <list>',
+      'quality statuses explained (reject: explain photos that fail quality too)',
+      'pass,warn',
+    )
     .addOption(
       new Option('--workers <n>', 'worker threads for the descriptor network (0 = none)')
         .default('2')

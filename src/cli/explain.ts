@@ -7,6 +7,8 @@ import { EndofaceError } from '../errors.js';
 import { FILL_DETAILS } from '../explain/perturb.js';
 import { runExplain, type ExplainRunOptions } from '../explain/run.js';
 import { lookUpOption } from '../util/options.js';
+
+const QUALITY_STATUSES = ['pass', 'warn', 'reject'] as const;
 import { createProgress } from './progress.js';
 
 /** The flags as commander hands them over. */
@@ -25,6 +27,7 @@ export interface ExplainFlags {
   seed: string;
   workers: string;
   fillDetail: string;
+  admit: string;
 }
 
 function wholeNumber(flag: string, value: string): number {
@@ -55,6 +58,7 @@ export function parseExplainFlags(inputs: string[], flags: ExplainFlags): Explai
     seed: wholeNumber('--seed', flags.seed),
     workers: wholeNumber('--workers', flags.workers),
     fillDetail: lookUpOption('--fill-detail', flags.fillDetail, FILL_DETAILS),
+    admit: flags.admit.split(',').map((v) => lookUpOption('--admit', v.trim(), QUALITY_STATUSES)),
   };
 }
 

@@ -4,7 +4,14 @@
  * and the sanity checks, and returns plain JSON-safe data plus what is needed to draw the figures.
  */
 import { performance } from 'node:perf_hooks';
-import { analyzeFace, resolveFaceConfig, type FaceConfig, type QualityVerdict } from '../face/index.js';
+import { EndofaceError } from '../errors.js';
+import {
+  analyzeFace,
+  resolveFaceConfig,
+  type FaceConfig,
+  type QualityStatus,
+  type QualityVerdict,
+} from '../face/index.js';
 import { decodeImage, type DecodedImage } from '../image/index.js';
 import { DISCLAIMER, loadBundle, type Bundle, type Sex } from '../model/index.js';
 import { modelVersions } from '../runtime/registry.js';
@@ -59,6 +66,11 @@ export interface ExplainOptions {
   fillSigmaPx?: number;
   /** Fine detail of the fill: the mean face's (default) or none (a smooth fill). */
   fillDetail?: FillDetail;
+  /**
+   * Quality statuses explained (default pass and warn, as `predict` scores them); a photo of
+   * another status is refused with `quality_rejected` naming the reasons.
+   */
+  admit?: QualityStatus[];
   face?: DeepPartial<FaceConfig>;
 }
 
@@ -111,7 +123,8 @@ const ms = (t0: number): number => performance.now() - t0;
 /**
  * Loads a bundle once and returns an explainer for one of its screens. Throws `bundle_not_found`,
  * `extractor_version_mismatch` (from loadBundle) or `invalid_option` for an unknown screen, class
- * or grid.
+ * or grid; `explain` throws `no_face`, `quality_rejected` (a status outside `admit`) or the image
+ * stage's codes.
  *
  * @example
  *   const ex = await createExplainer({ model: 'bundles/cushing' });
@@ -126,6 +139,7 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
   const faceConfig = resolveFaceConfig(options.face);
   const seed = options.seed ?? 1;
   const runner = createDescriptorRunner(options.workers ?? 2);
+  const admit = options.admit ?? ['pass', 'warn'];
   return {
     bundle,
     target,
@@ -135,6 +149,14 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
       const photo = await decodeImage(input, faceConfig.image);
       if (typeof input === 'string') photo.source.path = input;
       const analysis = await analyzeFace(photo, faceConfig);
+      if (analysis.faces.length > 0 && !admit.includes(analysis.quality.status)) {
+        const reasons = analysis.quality.reasons.filter((r) => r.severity === analysis.quality.status);
+        throw new EndofaceError(
+          'quality_rejected',
+          `quality ${analysis.quality.status} (${reasons.map((r) => `${r.code}: ${r.message}`).join('; ')}); admitted: ${admit.join(', ')}`,
+          { file: photo.source.path, quality: analysis.quality },
+        );
+      }
       const face = await prepareFace(bundle, target, analysis, {
         ...covariates,
         fill: { sigmaPx: options.fillSigmaPx, detail: options.fillDetail },

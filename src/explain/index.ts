@@ -9,6 +9,7 @@
 /** Reason codes the explain stage throws (with `EndofaceError`), besides the image and model stages' own. */
 export type ExplainErrorCode =
   | 'no_face'
+  | 'quality_rejected'
   | 'unsupported_feature_set'
   | 'invalid_option'
   | 'invalid_input'

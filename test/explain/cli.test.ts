@@ -37,6 +37,8 @@ test('endoface explain writes overlay PNGs, a JSON per photo with ranked regions
     manifest,
     dataPath('webmorph-3dsk', 'images', 'male_alex.jpg'),
     join(dir, 'missing.jpg'),
+    // Eyes masked by black bars in the source: quality reject, not explained by default.
+    dataPath('disease-examples', 'images', 'acromegaly_commons_frontal_and_profile.jpg'),
     '--out',
     out,
     '--workers',
@@ -51,6 +53,7 @@ test('endoface explain writes overlay PNGs, a JSON per photo with ranked regions
   assert.equal(r.status, 0, r.stderr + r.stdout);
   assert.match(r.stdout, /Research software/);
   assert.match(r.stdout, /missing\.jpg {2}not explained: file_not_found/);
+  assert.match(r.stdout, /profile\.jpg {2}not explained: quality_rejected: quality reject \(eyes_occluded/);
   assert.match(r.stdout, /agreement with experts \(acromegaly, 4 regions\)/);
   for (const stem of ['webmorph-canada__images__003f', 'webmorph-3dsk__images__male_alex']) {
     const e = JSON.parse(await readFile(join(out, `${stem}.json`), 'utf8')) as PhotoExplanation;
@@ -72,7 +75,7 @@ test('endoface explain writes overlay PNGs, a JSON per photo with ranked regions
   for (const f of ['explanations.csv', 'cohort.json', 'agreement.json', 'agreement.png', 'agreement.vl.json'])
     assert.ok(existsSync(join(out, f)), f);
   const csv = await readFile(join(out, 'explanations.csv'), 'utf8');
-  assert.equal(csv.trim().split('\n').length, 4, 'header, two photos, one failure');
+  assert.equal(csv.trim().split('\n').length, 5, 'header, two photos, two failures');
 
   const bad = runCli([
     'explain',
