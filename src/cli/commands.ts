@@ -176,11 +176,7 @@ export function register(program: Command): void {
       'quality statuses explained (reject: explain photos that fail quality too)',
       'pass,warn',
     )
-    .addOption(
-      new Option('--workers <n>', 'worker threads for the descriptor network (0 = none)')
-        .default('2')
-        .argParser(positiveInt('--workers')),
-    )
+    .addOption(workersOption('2'))
     .action(async (inputs: string[], opts) => {
       const { explainCommand } = await import('./explain.js');
       process.exitCode = await explainCommand(inputs, opts);
