@@ -34,7 +34,7 @@ export async function screenCommand(inputs: string[], opts: ScreenCliOptions): P
       outDir: opts.out,
       cache,
       workers: Number(opts.workers),
-      onProgress: (d, t) => progress.update(d, t),
+      onProgress: (stage, d, t) => progress.update(d, t, stage),
       explain: opts.heatmap as 'regions' | 'coarse' | 'fine' | 'none',
     });
     progress.done();

@@ -7,6 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { loadDataset } from '../data/index.js';
 import { EndofaceError, isEndofaceError } from '../errors.js';
+import { sexAgeOf } from '../model/index.js';
 import { collectImageFiles, uniqueStems } from '../io/files.js';
 import { toCsv } from '../io/csv-write.js';
 import type { Sex } from '../model/index.js';
@@ -47,11 +48,6 @@ interface Target {
   age?: number;
 }
 
-const asSex = (v: string | undefined): Sex | undefined => {
-  const s = v?.trim().toLowerCase();
-  return s === 'female' || s === 'f' ? 'female' : s === 'male' || s === 'm' ? 'male' : undefined;
-};
-
 async function resolveTargets(inputs: readonly string[]): Promise<{ targets: Target[]; missing: string[] }> {
   const targets: Target[] = [];
   const plain: string[] = [];
@@ -62,13 +58,11 @@ async function resolveTargets(inputs: readonly string[]): Promise<{ targets: Tar
     }
     const ds = await loadDataset(input, { requireLabel: false });
     for (const it of ds.items) {
-      const age = Number(it.covariates.age);
       targets.push({
         file: it.file,
         subject: it.subjectId,
         label: it.label || undefined,
-        sex: asSex(it.covariates.sex),
-        age: it.covariates.age && Number.isFinite(age) ? age : undefined,
+        ...sexAgeOf(it.covariates),
       });
     }
   }

@@ -92,6 +92,7 @@ export { fromRows, toRows, zeros, type Matrix, type Matrix64 } from './matrix.js
 export type { ModelErrorCode } from './validate.js';
 export {
   ageBandOf,
+  sexAgeOf,
   AGE_BANDS,
   assessNormative,
   fitNormativeModel,

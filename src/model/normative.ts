@@ -17,6 +17,19 @@ export type AgeBand = (typeof AGE_BANDS)[number];
 export type Sex = 'female' | 'male';
 export type Condition = 'cushing' | 'acromegaly';
 
+/**
+ * Sex and age from a manifest's covariate columns (`sex`: female/f/male/m in any case; `age`: years),
+ * undefined when absent, blank or unreadable — the normative model then falls back to a coarser group.
+ */
+export function sexAgeOf(covariates: Record<string, string | undefined>): { sex?: Sex; age?: number } {
+  const s = covariates.sex?.trim().toLowerCase();
+  const sex: Sex | undefined =
+    s === 'female' || s === 'f' ? 'female' : s === 'male' || s === 'm' ? 'male' : undefined;
+  const text = covariates.age?.trim();
+  const age = text ? Number(text) : NaN;
+  return { sex, age: Number.isFinite(age) ? age : undefined };
+}
+
 export function ageBandOf(age: number | undefined): AgeBand | undefined {
   if (age === undefined || !Number.isFinite(age) || age < 18) return undefined;
   return age < 30 ? '18-29' : age < 45 ? '30-44' : age < 60 ? '45-59' : '60+';

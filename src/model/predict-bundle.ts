@@ -10,7 +10,7 @@ import type { QualityVerdict } from '../face/index.js';
 import { collectImageFiles } from '../io/files.js';
 import { loadBundle, type Bundle } from './bundle.js';
 import { featureMatrix, matrixColumns } from './feature-matrix.js';
-import { assessNormative, type NormativeAssessment, type Sex } from './normative.js';
+import { assessNormative, sexAgeOf, type NormativeAssessment } from './normative.js';
 import { predictProbaWithPipeline } from './screen.js';
 
 export interface ScreenPrediction {
@@ -72,11 +72,6 @@ async function resolveTargets(inputs: readonly string[]): Promise<Target[]> {
   for (const f of files) out.push({ file: f, covariates: {} });
   return out;
 }
-
-const asSex = (v: string | undefined): Sex | undefined => {
-  const s = v?.trim().toLowerCase();
-  return s === 'female' || s === 'f' ? 'female' : s === 'male' || s === 'm' ? 'male' : undefined;
-};
 
 /**
  * Scores photos with a model bundle: each screen's calibrated probability and its decision at the
@@ -147,10 +142,8 @@ export async function predictPhotos(options: PredictOptions): Promise<PhotoPredi
   if (bundle.normative) {
     for (const s of scoredFeatures) {
       const r = results[s.index];
-      const age = Number(r.covariates.age);
       r.normative = assessNormative(bundle.normative, {
-        sex: asSex(r.covariates.sex),
-        age: Number.isFinite(age) ? age : undefined,
+        ...sexAgeOf(r.covariates),
         morphometrics: s.features.sets.morphometrics!,
         colour: s.features.sets.colour!,
         descriptor: bundle.normative.descriptor

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { loadDataset, type DatasetItem } from '../data/index.js';
 import { EndofaceError } from '../errors.js';
@@ -263,7 +263,6 @@ export async function trainBundle(options: TrainOptions): Promise<TrainResult> {
     { metadata, screens: { [options.task]: trained.model } },
     { overwrite: options.overwrite },
   );
-  await mkdir(options.out, { recursive: true });
   const covariateCols = dataset.covariates.filter(
     (c) => !['image', 'subject', 'label', 'score', 'fold', 'quality'].includes(c),
   );

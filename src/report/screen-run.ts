@@ -4,7 +4,7 @@ import { createExplainer, explanationFigures, type Explainer } from '../explain/
 import { uniqueStems } from '../io/files.js';
 import { REGIONS, type RegionName } from '../face/regions.js';
 import type { FeatureCache } from '../features/index.js';
-import { loadBundle, predictPhotos, type Bundle, type PhotoPrediction } from '../model/index.js';
+import { loadBundle, predictPhotos, sexAgeOf, type Bundle, type PhotoPrediction } from '../model/index.js';
 import type { QualityVerdict } from '../face/index.js';
 
 export const CONDITION_NAMES = ['cushing', 'acromegaly'] as const;
@@ -42,7 +42,8 @@ export interface ScreenRunOptions {
   cache?: FeatureCache;
   workers?: number;
   topRegions?: number;
-  onProgress?: (done: number, total: number) => void;
+  /** Progress of each stage: feature extraction, then the explanations. */
+  onProgress?: (stage: 'features' | 'explain', done: number, total: number) => void;
   /**
    * Explanations of each screen's score per scored photo (written with `outDir`): `regions` (region
    * masking, ≈ 1–2 s per screen), `coarse` / `fine` (plus an occlusion heatmap, ≈ 5 / 20 s), `none`.
@@ -96,9 +97,6 @@ function toResult(p: PhotoPrediction, topN: number): ScreenResult {
   };
 }
 
-const asSex = (v: string | undefined): 'female' | 'male' | undefined =>
-  v && /^(f|female)$/i.test(v) ? 'female' : v && /^(m|male)$/i.test(v) ? 'male' : undefined;
-
 /** Explains every screen on one scored photo, writes its figures and records the top drivers. */
 async function explainPhoto(
   explainers: Explainer[],
@@ -108,13 +106,10 @@ async function explainPhoto(
   stem: string,
   topN: number,
 ): Promise<void> {
-  const age = Number(p.covariates.age);
+  const covariates = sexAgeOf(p.covariates);
   for (const ex of explainers) {
     const name = ex.target.screen.name;
-    const r = await ex.explain(p.file, {
-      sex: asSex(p.covariates.sex),
-      age: Number.isFinite(age) ? age : undefined,
-    });
+    const r = await ex.explain(p.file, covariates);
     result.drivers[name] = r.explanation.regions.regions
       .slice(0, topN)
       .map((x) => ({ region: x.region, label: x.label, importance: x.importance }));
@@ -145,7 +140,7 @@ export async function runScreen(
     inputs: options.inputs,
     cache: options.cache,
     workers: options.workers,
-    onProgress: options.onProgress,
+    onProgress: (d, t) => options.onProgress?.('features', d, t),
   });
   const topN = options.topRegions ?? 3;
   const results = preds.map((p) => toResult(p, topN));
@@ -172,7 +167,7 @@ export async function runScreen(
           );
     for (const [i, p] of preds.entries()) {
       if (p.scored) await explainPhoto(explainers, p, results[i], options.outDir, stems[i], topN);
-      options.onProgress?.(i + 1, preds.length);
+      options.onProgress?.('explain', i + 1, preds.length);
       await writeFile(
         join(options.outDir, 'photos', `${stems[i]}.json`),
         JSON.stringify(

@@ -170,3 +170,11 @@ test('bundles round-trip, and loading refuses a schema or extractor mismatch and
   await check(edited, 'invalid_bundle', /does not match its hash/);
   await check(join(dir, 'nothing'), 'bundle_not_found', /not a model bundle/);
 });
+
+test('sex and age are read from manifest covariates; blank or unreadable values are missing, not 0', async () => {
+  const { sexAgeOf } = await import('../../src/model/index.js');
+  assert.deepEqual(sexAgeOf({ sex: ' F ', age: '42' }), { sex: 'female', age: 42 });
+  assert.deepEqual(sexAgeOf({ sex: 'Male', age: '' }), { sex: 'male', age: undefined });
+  assert.deepEqual(sexAgeOf({ sex: 'unknown', age: 'forty' }), { sex: undefined, age: undefined });
+  assert.deepEqual(sexAgeOf({}), { sex: undefined, age: undefined });
+});
