@@ -176,6 +176,10 @@ export function register(program: Command): void {
       'quality statuses explained (reject: explain photos that fail quality too)',
       'pass,warn',
     )
+    .option(
+      '--baseline <photos|json>',
+      'rank regions by their contrast to normal faces: normal photos (folder or CSV) to measure it on, or a baseline.json',
+    )
     .addOption(workersOption('2'))
     .action(async (inputs: string[], opts) => {
       const { explainCommand } = await import('./explain.js');

@@ -28,6 +28,7 @@ export interface ExplainFlags {
   workers: string;
   fillDetail: string;
   admit: string;
+  baseline?: string;
 }
 
 function wholeNumber(flag: string, value: string): number {
@@ -59,23 +60,38 @@ export function parseExplainFlags(inputs: string[], flags: ExplainFlags): Explai
     workers: wholeNumber('--workers', flags.workers),
     fillDetail: lookUpOption('--fill-detail', flags.fillDetail, FILL_DETAILS),
     admit: flags.admit.split(',').map((v) => lookUpOption('--admit', v.trim(), QUALITY_STATUSES)),
+    baseline: flags.baseline,
   };
 }
 
 /** `endoface explain`: exit 0 when at least one photo was explained. */
 export async function explainCommand(inputs: string[], flags: ExplainFlags): Promise<number> {
   const progress = createProgress('explain');
+  const baselineProgress = createProgress('baseline (normal faces)');
   const result = await runExplain({
     ...parseExplainFlags(inputs, flags),
+    onBaselineProgress: (done, total, file) => {
+      baselineProgress.update(done, total, basename(file));
+      if (done === total) baselineProgress.done();
+    },
     onProgress: (done, total, file) => progress.update(done, total, basename(file)),
   });
   progress.done();
+  if (result.baseline) {
+    const b = result.baseline;
+    console.log(
+      `regions ranked by contrast to ${b.baseline.n} normal faces${b.failed.length ? ` (${b.failed.length} not usable: ${[...new Set(b.failed.map((f) => f.code))].join(', ')})` : ''}`,
+    );
+  }
   const first = result.explained[0]?.explanation;
   if (first) console.log(first.disclaimer);
   for (const { file, explanation: e } of result.explained) {
     const top = e.regions.regions
       .slice(0, 3)
-      .map((r) => `${r.region} ${r.importance >= 0 ? '+' : ''}${r.importance.toFixed(3)}`)
+      .map((r) => {
+        const v = r.contrast ?? r.importance; // contrast: logit units against normal faces
+        return `${r.region} ${v >= 0 ? '+' : ''}${v.toFixed(3)}`;
+      })
       .join(', ');
     const sanity = e.sanity
       ? `  [randomisation ρ ${e.sanity.randomisation.meanSpearman?.toFixed(2) ?? 'n/a'}, deletion ${e.sanity.deletion.passed ? 'beats' : 'does not beat'} random]`

@@ -28,6 +28,11 @@ export interface RegionImportance {
   rank: number;
   /** Crop pixels of the region on this face (0 when it is not visible). */
   pixels: number;
+  /**
+   * With a baseline of normal faces (baseline.ts): logit(score) − logit(maskedScore) minus what
+   * masking this region does on normal faces. The ranking then follows it.
+   */
+  contrast?: number;
 }
 
 /** The result of {@link attributeRegions}. */
@@ -48,6 +53,10 @@ export interface RegionAttribution {
   };
   /** Where masked hand-crafted features were moved to (`normative:<stratum>` or `training-mean`). */
   reference: string;
+  /** What the ranking follows: `importance`, or `contrast` to normal faces when a baseline was given. */
+  rankedBy: 'importance' | 'contrast';
+  /** The baseline of normal faces behind `contrast`. */
+  baseline?: { method: string; n: number };
 }
 
 /** The perturbations of a region attribution: the face, each region alone, then every region. */
@@ -84,6 +93,7 @@ export function attributionFromScores(face: PreparedFace, scores: ArrayLike<numb
       sumOfImportances: regions.reduce((s, x) => s + x.importance, 0),
     },
     reference: face.reference.source,
+    rankedBy: 'importance',
   };
 }
 

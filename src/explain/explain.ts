@@ -4,7 +4,7 @@
  * and the sanity checks, and returns plain JSON-safe data plus what is needed to draw the figures.
  */
 import { performance } from 'node:perf_hooks';
-import { EndofaceError } from '../errors.js';
+import { EndofaceError, isEndofaceError } from '../errors.js';
 import {
   analyzeFace,
   resolveFaceConfig,
@@ -20,6 +20,7 @@ import { lookUpOption } from '../util/options.js';
 import type { AffineMatrix } from '../util/geometry.js';
 import { SOFTWARE_VERSION } from '../version.js';
 import { attributeRegions, type RegionAttribution } from './attribution.js';
+import { assertBaselineFits, contrastToBaseline, regionBaselineOf, type RegionBaseline } from './baseline.js';
 import { createDescriptorRunner } from './descriptor-runner.js';
 import { occlusionMap, OCCLUSION_GRIDS, type OcclusionGrid, type OcclusionMap } from './occlusion.js';
 import {
@@ -71,7 +72,19 @@ export interface ExplainOptions {
    * another status is refused with `quality_rejected` naming the reasons.
    */
   admit?: QualityStatus[];
+  /**
+   * Region importance on normal faces (`Explainer.measureBaseline`): regions are then ranked by
+   * their contrast to it (baseline.ts), not by the raw masking effect.
+   */
+  baseline?: RegionBaseline;
   face?: DeepPartial<FaceConfig>;
+}
+
+/** A photo and its covariates, for {@link Explainer.measureBaseline}. */
+export interface BaselinePhoto {
+  file: string;
+  sex?: Sex;
+  age?: number;
 }
 
 /** What an explanation says about one photo. Plain data: `JSON.stringify` writes it unchanged. */
@@ -115,6 +128,16 @@ export interface Explainer {
   readonly bundle: Bundle;
   readonly target: ExplainTarget;
   explain(input: string | Buffer, covariates?: { sex?: Sex; age?: number }): Promise<ExplainResult>;
+  /**
+   * The region baseline of this screen over normal faces: each photo's region attribution (no
+   * heatmap, saliency or checks), then the per-region median on the logit scale. Photos that cannot
+   * be explained are returned in `failed` with their reason code. Pass the result as
+   * `ExplainOptions.baseline` (or save it: it is plain JSON).
+   */
+  measureBaseline(
+    photos: readonly BaselinePhoto[],
+    onProgress?: (done: number, total: number, file: string) => void,
+  ): Promise<{ baseline: RegionBaseline; failed: { file: string; code: string; message: string }[] }>;
   dispose(): Promise<void>;
 }
 
@@ -140,27 +163,50 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
   const seed = options.seed ?? 1;
   const runner = createDescriptorRunner(options.workers ?? 2);
   const admit = options.admit ?? ['pass', 'warn'];
+  const explained = { screen: target.screen.name, explainedClass: target.screen.classes[target.classIndex] };
+  if (options.baseline) assertBaselineFits(options.baseline, explained);
+  /** Decode, find the face, refuse a status outside `admit`, and prepare it for masking. */
+  const prepare = async (input: string | Buffer, covariates: { sex?: Sex; age?: number }) => {
+    const photo = await decodeImage(input, faceConfig.image);
+    if (typeof input === 'string') photo.source.path = input;
+    const analysis = await analyzeFace(photo, faceConfig);
+    if (analysis.faces.length > 0 && !admit.includes(analysis.quality.status)) {
+      const reasons = analysis.quality.reasons.filter((r) => r.severity === analysis.quality.status);
+      throw new EndofaceError(
+        'quality_rejected',
+        `quality ${analysis.quality.status} (${reasons.map((r) => `${r.code}: ${r.message}`).join('; ')}); admitted: ${admit.join(', ')}`,
+        { file: photo.source.path, quality: analysis.quality },
+      );
+    }
+    const face = await prepareFace(bundle, target, analysis, {
+      ...covariates,
+      fill: { sigmaPx: options.fillSigmaPx, detail: options.fillDetail },
+    });
+    return { photo, analysis, face };
+  };
   return {
     bundle,
     target,
     dispose: () => runner.close(),
+    async measureBaseline(photos, onProgress) {
+      const attributions: RegionAttribution[] = [];
+      const failed: { file: string; code: string; message: string }[] = [];
+      for (const [i, p] of photos.entries()) {
+        onProgress?.(i, photos.length, p.file);
+        try {
+          const { face } = await prepare(p.file, { sex: p.sex, age: p.age });
+          attributions.push((await attributeRegions(target, face, runner)).attribution);
+        } catch (e) {
+          if (!isEndofaceError(e)) throw e;
+          failed.push({ file: p.file, code: e.code, message: e.message });
+        }
+      }
+      onProgress?.(photos.length, photos.length, '');
+      return { baseline: regionBaselineOf(attributions, explained), failed };
+    },
     async explain(input, covariates = {}) {
       const t0 = performance.now();
-      const photo = await decodeImage(input, faceConfig.image);
-      if (typeof input === 'string') photo.source.path = input;
-      const analysis = await analyzeFace(photo, faceConfig);
-      if (analysis.faces.length > 0 && !admit.includes(analysis.quality.status)) {
-        const reasons = analysis.quality.reasons.filter((r) => r.severity === analysis.quality.status);
-        throw new EndofaceError(
-          'quality_rejected',
-          `quality ${analysis.quality.status} (${reasons.map((r) => `${r.code}: ${r.message}`).join('; ')}); admitted: ${admit.join(', ')}`,
-          { file: photo.source.path, quality: analysis.quality },
-        );
-      }
-      const face = await prepareFace(bundle, target, analysis, {
-        ...covariates,
-        fill: { sigmaPx: options.fillSigmaPx, detail: options.fillDetail },
-      });
+      const { photo, analysis, face } = await prepare(input, covariates);
       const timings = {
         analyzeMs: ms(t0),
         regionsMs: 0,
@@ -170,7 +216,11 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
         totalMs: 0,
       };
       let t = performance.now();
-      const { attribution, rows } = await attributeRegions(target, face, runner);
+      const masked = await attributeRegions(target, face, runner);
+      const rows = masked.rows;
+      const attribution = options.baseline
+        ? contrastToBaseline(masked.attribution, options.baseline, explained)
+        : masked.attribution;
       timings.regionsMs = ms(t);
       const explanation: PhotoExplanation = {
         file: photo.source.path,

@@ -19,13 +19,19 @@ export interface ExplanationFigures {
 export async function explanationFigures(result: ExplainResult, maxSide = 1024): Promise<ExplanationFigures> {
   const { explanation: e, face, photo } = result;
   const m = photoToCropMatrix(face.analysis, photo);
-  const byName = new Map(e.regions.regions.map((r) => [r.region, r.importance]));
+  // Ranked by contrast to normal faces: paint what the ranking follows (logit units).
+  const contrast = e.regions.rankedBy === 'contrast';
+  const byName = new Map(e.regions.regions.map((r) => [r.region, contrast ? r.contrast! : r.importance]));
   const values = REGION_NAMES.map((r) => byName.get(r)!);
   const cls = e.screen.explainedClass;
   const figures: ExplanationFigures = {
     regions: await overlayPng(
       overlayRegions(photo, m, face.labels, e.alignment.cropSize, values),
-      { title: `Δ P(${cls}) when the region is masked` },
+      {
+        title: contrast
+          ? `Δ logit P(${cls}) when masked, minus its effect on normal faces`
+          : `Δ P(${cls}) when the region is masked`,
+      },
       maxSide,
     ),
   };

@@ -21,10 +21,18 @@ export type ExplainErrorCode =
 export {
   createExplainer,
   type ExplainOptions,
+  type BaselinePhoto,
   type Explainer,
   type ExplainResult,
   type PhotoExplanation,
 } from './explain.js';
+export {
+  assertBaselineFits,
+  contrastToBaseline,
+  logitImportance,
+  regionBaselineOf,
+  type RegionBaseline,
+} from './baseline.js';
 export { explanationFigures, type ExplanationFigures } from './figures.js';
 export {
   attributeRegions,

@@ -14,13 +14,21 @@ import type { Sex } from '../model/index.js';
 import { renderSvg, svgToPng } from '../report/plots.js';
 import { agreementChartSpec, regionAgreement, type RegionAgreement } from './agreement.js';
 import { cohortRegionImportance, type CohortPhoto, type CohortRegionImportance } from './cohort.js';
+import type { RegionBaseline } from './baseline.js';
 import { createExplainer, type ExplainOptions, type PhotoExplanation } from './explain.js';
 import { explanationFigures } from './figures.js';
 import { conditionOf, parseHumanRoiCsv, type RoiCondition } from './human-roi.js';
 
-export interface ExplainRunOptions extends ExplainOptions {
+export interface ExplainRunOptions extends Omit<ExplainOptions, 'baseline'> {
   /** Photos, folders, or CSV manifests (`file[,subject_id,label,sex,age,…]`). */
   inputs: readonly string[];
+  /**
+   * Rank regions by their contrast to normal faces (baseline.ts): a baseline, a `baseline.json`
+   * written by an earlier run, or normal photos (a folder or CSV manifest) to measure it on — it is
+   * then written to `<out>/baseline.json` for reuse.
+   */
+  baseline?: RegionBaseline | string;
+  onBaselineProgress?: (done: number, total: number, file: string) => void;
   /** Output folder. */
   out: string;
   /** Expert regions-of-interest CSV (`condition,region,rating|rank[,reader]`). */
@@ -33,6 +41,8 @@ export interface ExplainRunOptions extends ExplainOptions {
 }
 
 export interface ExplainRunResult {
+  /** The baseline of normal faces the ranking used, and the normal photos it could not use. */
+  baseline?: { baseline: RegionBaseline; failed: { file: string; code: string; message: string }[] };
   explained: { file: string; stem: string; explanation: PhotoExplanation }[];
   failed: { file: string; code: string; message: string }[];
   cohort?: CohortRegionImportance;
@@ -87,7 +97,9 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
   const failed = missing.map((file) => ({ file, code: 'file_not_found', message: `no such file: ${file}` }));
   if (targets.length === 0 && failed.length === 0)
     throw new EndofaceError('empty_dataset', 'no photos to explain', { inputs: options.inputs });
-  const explainer = await createExplainer(options);
+  await mkdir(options.out, { recursive: true });
+  const baseline = await resolveBaseline(options);
+  const explainer = await createExplainer({ ...options, baseline: baseline?.baseline });
   const className = explainer.target.screen.classes[explainer.target.classIndex];
   let condition: RoiCondition | undefined;
   if (human)
@@ -95,7 +107,6 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
       options.condition ?? className,
       options.condition ? '--condition' : `explained class "${className}" (give --condition)`,
     );
-  await mkdir(options.out, { recursive: true });
   const stems = uniqueStems(targets.map((t) => t.file));
   const explained: ExplainRunResult['explained'] = [];
   const cohort: CohortPhoto[] = [];
@@ -130,7 +141,7 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
     await explainer.dispose();
   }
   await writeFile(join(options.out, 'explanations.csv'), summaryCsv(explained, failed));
-  const out: ExplainRunResult = { explained, failed, outDir: options.out };
+  const out: ExplainRunResult = { explained, failed, outDir: options.out, baseline };
   if (cohort.length > 0) {
     out.cohort = cohortRegionImportance(cohort);
     await writeFile(join(options.out, 'cohort.json'), JSON.stringify(out.cohort, null, 2) + '\n');
@@ -153,6 +164,43 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
   return out;
 }
 
+/**
+ * The run's baseline: given, read from a JSON file, or measured on normal photos with this run's
+ * explainer settings (and written to `<out>/baseline.json`).
+ *
+ * @throws `invalid_option` for a JSON file that is not a baseline; `empty_dataset` when no normal
+ *   photo could be explained
+ */
+async function resolveBaseline(options: ExplainRunOptions): Promise<ExplainRunResult['baseline']> {
+  const source = options.baseline;
+  if (source === undefined) return undefined;
+  if (typeof source !== 'string') return { baseline: source, failed: [] };
+  if (extname(source).toLowerCase() === '.json') {
+    let parsed: RegionBaseline;
+    try {
+      parsed = JSON.parse(await readFile(source, 'utf8')) as RegionBaseline;
+    } catch (e) {
+      throw new EndofaceError('invalid_option', `--baseline ${source}: ${(e as Error).message}`, {
+        parameter: 'baseline',
+        value: source,
+      });
+    }
+    return { baseline: parsed, failed: [] }; // createExplainer checks it fits the screen
+  }
+  const { targets, missing } = await resolveTargets([source]);
+  const measurer = await createExplainer({ ...options, baseline: undefined, heatmap: 'none' });
+  try {
+    const measured = await measurer.measureBaseline(targets, options.onBaselineProgress);
+    measured.failed.push(
+      ...missing.map((file) => ({ file, code: 'file_not_found', message: `no such file: ${file}` })),
+    );
+    await writeFile(join(options.out, 'baseline.json'), JSON.stringify(measured.baseline, null, 2) + '\n');
+    return measured;
+  } finally {
+    await measurer.dispose();
+  }
+}
+
 function summaryCsv(explained: ExplainRunResult['explained'], failed: ExplainRunResult['failed']): string {
   const columns = [
     'image',
@@ -162,6 +210,7 @@ function summaryCsv(explained: ExplainRunResult['explained'], failed: ExplainRun
     'top_region',
     'second_region',
     'third_region',
+    'ranked_by',
     'explained_by_regions',
     'sum_of_importances',
     'randomisation_mean_spearman',
@@ -178,6 +227,7 @@ function summaryCsv(explained: ExplainRunResult['explained'], failed: ExplainRun
       top_region: e.regions.regions[0].region,
       second_region: e.regions.regions[1].region,
       third_region: e.regions.regions[2].region,
+      ranked_by: e.regions.rankedBy,
       explained_by_regions: e.regions.together.explained,
       sum_of_importances: e.regions.together.sumOfImportances,
       randomisation_mean_spearman: e.sanity?.randomisation.meanSpearman ?? undefined,

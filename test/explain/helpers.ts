@@ -98,5 +98,6 @@ export function attributionOf(importances: readonly number[], score = 0.5): Regi
     regions,
     together: { allMaskedScore: score - sum, explained: sum, sumOfImportances: sum },
     reference: 'training-mean',
+    rankedBy: 'importance',
   };
 }

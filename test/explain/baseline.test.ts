@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import {
+  contrastToBaseline,
+  logitImportance,
+  regionBaselineOf,
+  type PhotoExplanation,
+  type RegionBaseline,
+} from '../../src/explain/index.js';
+import { REGION_NAMES } from '../../src/face/regions.js';
+import { saveBundle } from '../../src/model/index.js';
+import { runCli } from '../helpers/cli.js';
+import { dataPath } from '../helpers/data.js';
+import { attributionOf, craftedBundle } from './helpers.js';
+
+const TARGET = { screen: 'crafted', explainedClass: 'case' };
+const NOSE = REGION_NAMES.indexOf('nose');
+const BROW = REGION_NAMES.indexOf('browRidge');
+const logit = (p: number): number => Math.log(p / (1 - p));
+
+test('the baseline is the per-region median logit importance over normal faces; contrast re-ranks by it', () => {
+  // Three "normal" faces at score 0.2 on which masking the brow always lowers the score a lot.
+  const normals = [0.1, 0.12, 0.15].map((b) =>
+    attributionOf(
+      REGION_NAMES.map((_, r) => (r === BROW ? b : 0)),
+      0.2,
+    ),
+  );
+  const baseline = regionBaselineOf(normals, TARGET);
+  assert.equal(baseline.n, 3);
+  assert.ok(Math.abs(baseline.byRegion.browRidge - (logit(0.2) - logit(0.2 - 0.12))) < 1e-12, 'median');
+  assert.equal(baseline.byRegion.nose, 0);
+  // An affected face: the brow still moves the score most in probability, the nose less — but the
+  // brow's effect is what it does on every normal face, so the nose ranks first by contrast.
+  const face = attributionOf(
+    REGION_NAMES.map((_, r) => (r === BROW ? 0.3 : r === NOSE ? 0.2 : 0)),
+    0.7,
+  );
+  assert.equal(face.regions[0].region, 'browRidge');
+  const c = contrastToBaseline(face, baseline, TARGET);
+  assert.equal(c.rankedBy, 'contrast');
+  assert.deepEqual(c.baseline, { method: 'median-logit-importance', n: 3 });
+  assert.equal(c.regions[0].region, 'nose');
+  assert.deepEqual(
+    c.regions.map((r) => r.rank),
+    REGION_NAMES.map((_, i) => i + 1),
+  );
+  const nose = c.regions[0];
+  assert.ok(Math.abs(nose.contrast! - logitImportance(0.7, 0.5)) < 1e-12);
+  assert.equal(nose.importance, face.regions.find((r) => r.region === 'nose')!.importance, 'importance kept');
+  assert.throws(
+    () => contrastToBaseline(face, baseline, { screen: 'crafted', explainedClass: 'control' }),
+    /invalid_option|measured for screen "crafted", class "case"/,
+  );
+  assert.throws(() => regionBaselineOf([], TARGET), { code: 'empty_dataset' });
+});
+
+test('endoface explain --baseline measures it on normal photos, writes baseline.json, reuses it and refuses a foreign one', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'endoface-baseline-'));
+  const model = join(dir, 'bundle');
+  await saveBundle(
+    model,
+    craftedBundle(['morphometrics'], {
+      'morphometrics.noseWidthToInterocular': 3,
+      'morphometrics.lipHeightToMouthWidth': 2,
+    }),
+  );
+  // A photo without a face among the normals: left out, with its reason.
+  const blank = join(dir, 'blank.png');
+  await sharp({ create: { width: 320, height: 400, channels: 3, background: '#9a8070' } })
+    .png()
+    .toFile(blank);
+  const normals = join(dir, 'normals.csv');
+  await writeFile(
+    normals,
+    'file,sex\n' +
+      ['003f.jpg', '008f.jpg', '010f.jpg']
+        .map((f) => `${dataPath('webmorph-canada', 'images', f)},female`)
+        .join('\n') +
+      `\n${blank},female\n`,
+  );
+  const photo = dataPath('webmorph-3dsk', 'images', 'male_alex.jpg');
+  const common = ['--workers', '0', '--no-heatmap', '--no-saliency', '--no-sanity'];
+  const out = join(dir, 'out');
+  const r = runCli(['explain', '--model', model, photo, '--out', out, '--baseline', normals, ...common]);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /regions ranked by contrast to 3 normal faces \(1 not usable: no_face\)/);
+  const baseline = JSON.parse(await readFile(join(out, 'baseline.json'), 'utf8')) as RegionBaseline;
+  assert.equal(baseline.n, 3);
+  assert.equal(baseline.screen, 'crafted');
+  const e = JSON.parse(await readFile(join(out, 'male_alex.json'), 'utf8')) as PhotoExplanation;
+  assert.equal(e.regions.rankedBy, 'contrast');
+  for (const x of e.regions.regions) {
+    const expected = logitImportance(e.score, x.maskedScore) - baseline.byRegion[x.region];
+    assert.ok(Math.abs(x.contrast! - expected) < 1e-9, `${x.region}: ${x.contrast} vs ${expected}`);
+  }
+  for (let i = 1; i < 14; i++)
+    assert.ok(e.regions.regions[i - 1].contrast! >= e.regions.regions[i].contrast!);
+  // Only nose and lips measurements are weighed: every other region has no effect, here or on normals.
+  for (const x of e.regions.regions.filter((x) => x.region !== 'nose' && x.region !== 'lips'))
+    assert.equal(x.contrast, 0);
+
+  // The written baseline is reused as is.
+  const again = join(dir, 'again');
+  const r2 = runCli([
+    'explain',
+    '--model',
+    model,
+    photo,
+    '--out',
+    again,
+    '--baseline',
+    join(out, 'baseline.json'),
+    ...common,
+  ]);
+  assert.equal(r2.status, 0, r2.stderr);
+  const e2 = JSON.parse(await readFile(join(again, 'male_alex.json'), 'utf8')) as PhotoExplanation;
+  assert.deepEqual(
+    e2.regions.regions.map((x) => [x.region, x.contrast]),
+    e.regions.regions.map((x) => [x.region, x.contrast]),
+  );
+  // A baseline of another screen, or a file that is not one, is refused with a reason.
+  const foreign = join(dir, 'foreign.json');
+  await writeFile(foreign, JSON.stringify({ ...baseline, screen: 'other' }));
+  const r3 = runCli(['explain', '--model', model, photo, '--out', again, '--baseline', foreign, ...common]);
+  assert.equal(r3.status, 1);
+  assert.match(r3.stderr, /invalid_option: the region baseline was measured for screen "other"/);
+  await writeFile(foreign, '{"byRegion": {}}');
+  const r4 = runCli(['explain', '--model', model, photo, '--out', again, '--baseline', foreign, ...common]);
+  assert.equal(r4.status, 1);
+  assert.match(r4.stderr, /invalid_option: not a region baseline/);
+});
