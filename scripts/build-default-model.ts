@@ -169,15 +169,15 @@ await saveBundle(
     metadata: {
       schemaVersion: 1,
       name: 'endoface-default',
-      version: '0.2.0',
+      version: '0.2.1',
       changelog: {
+        '0.2.1': "the description names each screen's feature sets (it said faceres + morphometrics + colour for both)",
         '0.2.0':
           'demonstration screens for Cushing-like and acromegaly-like signs, trained on simulated phenotypes',
         '0.1.0': 'normative model over public normal faces',
       },
       task: "normative facial morphometry and skin colour; demonstration screens for Cushing's-like and acromegaly-like signs",
-      description:
-        'Normative model of face shape (28 morphometrics), skin colour (12 CIELAB features) and the faceres descriptor over public photos of people without known endocrine disease, by sex and age band; and two logistic screens over faceres + morphometrics + colour trained to tell simulated phenotypes (warps and colour changes of real public faces) from the same faces unmodified.',
+      description: `Normative model of face shape (28 morphometrics), skin colour (12 CIELAB features) and the faceres descriptor over public photos of people without known endocrine disease, by sex and age band; and two logistic screens (${screenMeta.map((m) => `${m.name}: ${m.featureSets.join(' + ')}`).join('; ')}) trained to tell simulated phenotypes (warps and colour changes of real public faces) from the same faces unmodified.`,
       intendedUse:
         'Demonstration and research only: shows the whole system working and how far a face deviates from public normal faces. The screens were trained on SIMULATED signs, not on patients, and say nothing about real disease. Train your own bundle on your own cohort.',
       disclaimer: `${DISCLAIMER} The screens were trained on simulated signs, not on patients.`,

@@ -55,7 +55,8 @@ import {
   type SignName,
 } from '../src/simulate/index.js';
 import { createRandom, rocAucScore, wilsonInterval } from '../src/stats/index.js';
-import { readPhantomManifest, type PhantomRow } from './lib/phantom-cohorts.js';
+import { readPhantomManifest, utkAdults, type PhantomRow } from './lib/phantom-cohorts.js';
+import { pointingGameReport, targetsOf, type Results } from './lib/pointing-game-report.js';
 import { studioPhotos, type PublicPhoto } from './lib/public-data.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -66,17 +67,31 @@ const { values: args } = parseArgs({
     'report-only': { type: 'boolean', default: false },
     example: { type: 'string' },
     changes: { type: 'boolean', default: false },
+    'utk-per-stratum': { type: 'string', default: '0' },
+    /** Also explain the training identities' unmodified photos (the normal faces' baseline importances). */
+    contrast: { type: 'boolean', default: false },
   },
 });
 const SEVERITY = Number(args.severity);
+/** UTKFace adults per sex × age band added to the training identities (0: the 70 studio identities alone). */
+const UTK_PER_STRATUM = Number(args['utk-per-stratum']);
 const SIGNS_RUN = (args.signs?.split(',') ?? [...SIGN_NAMES]) as SignName[];
 const CACHE = join(ROOT, '.cache', 'pointing-game', SIMULATOR_VERSION, `severity-${SEVERITY}`);
+/** Results of a run; the studio-only design (the first run) keeps the original name. */
+const RESULTS = join(
+  CACHE,
+  `results${UTK_PER_STRATUM > 0 ? `-utk${UTK_PER_STRATUM}` : ''}${args.signs ? `-${args.signs.replaceAll(',', '+')}` : ''}.json`,
+);
 const CONFIGS: { name: string; sets: FeatureSetName[] }[] = [
   { name: 'faceres + morphometrics + colour', sets: ['faceres', 'morphometrics', 'colour'] },
   { name: 'morphometrics + colour', sets: ['morphometrics', 'colour'] },
 ];
 
-/** Identities split 70 / 70 by a seeded shuffle within each sex. */
+/**
+ * Studio identities split 70 / 70 by a seeded shuffle within each sex; UTKFace adults (no identity
+ * labels, one photo each, 200 × 200 crops) join the training side only, so every held-out identity
+ * is a studio face the screens never saw.
+ */
 function identitySplit(): { A: PublicPhoto[]; B: PublicPhoto[] } {
   const rng = createRandom(20240606);
   const A: PublicPhoto[] = [];
@@ -90,22 +105,23 @@ function identitySplit(): { A: PublicPhoto[]; B: PublicPhoto[] } {
     A.push(...s.slice(0, s.length / 2));
     B.push(...s.slice(s.length / 2));
   }
+  if (UTK_PER_STRATUM > 0) A.push(...utkAdults(UTK_PER_STRATUM));
   return { A, B };
 }
 
-/** Single-sign phantoms (and the same photos unmodified, through the same encoder) of all 140 identities. */
-async function phantoms(sign: SignName): Promise<PhantomRow[]> {
-  const dir = join(CACHE, sign);
+/**
+ * Single-sign phantoms of one set of photos (and the same photos unmodified, through the same
+ * encoder), made once into `dir` and reused.
+ */
+async function phantomsOf(sign: SignName, dir: string, photos: PublicPhoto[]): Promise<PhantomRow[]> {
   const manifest = join(dir, 'manifest.csv');
   if (!existsSync(manifest)) {
     mkdirSync(dir, { recursive: true });
-    const input = join(CACHE, 'studio.csv');
+    const input = `${dir}.input.csv`;
     writeFileSync(
       input,
       'file,subject_id,sex,age\n' +
-        studioPhotos()
-          .map((p) => `${p.file},${p.subjectId},${p.sex},${p.age}`)
-          .join('\n') +
+        photos.map((p) => `${p.file},${p.subjectId},${p.sex},${p.age}`).join('\n') +
         '\n',
     );
     const t0 = Date.now();
@@ -123,6 +139,14 @@ async function phantoms(sign: SignName): Promise<PhantomRow[]> {
     );
   }
   return readPhantomManifest(manifest);
+}
+
+/** A sign's phantoms of all 140 studio identities, plus those of the UTKFace training identities. */
+async function phantoms(sign: SignName): Promise<PhantomRow[]> {
+  const studio = await phantomsOf(sign, join(CACHE, sign), studioPhotos());
+  const utk = A.filter((p) => p.set === 'utkface-crop-part1');
+  if (utk.length === 0) return studio;
+  return [...studio, ...(await phantomsOf(sign, join(CACHE, `${sign}-utk${UTK_PER_STRATUM}`), utk))];
 }
 
 /** Features of the phantoms and controls (the shared on-disk cache: controls are the same bytes for every sign). */
@@ -194,20 +218,6 @@ interface Outcome {
   bestTargetRank: number;
 }
 
-/** Targets of a sign: its regions, plus the mirror of any sided region (all current signs list both). */
-function targetsOf(sign: SignName): Set<RegionName> {
-  const out = new Set<RegionName>(SIGNS[sign].regions);
-  for (const r of SIGNS[sign].regions) {
-    const mirror = r.endsWith('Right')
-      ? r.replace(/Right$/, 'Left')
-      : r.endsWith('Left')
-        ? r.replace(/Left$/, 'Right')
-        : r;
-    if ((REGION_NAMES as readonly string[]).includes(mirror)) out.add(mirror as RegionName);
-  }
-  return out;
-}
-
 function judge(a: RegionAttribution, targets: Set<RegionName>, file: string): Outcome {
   const max = a.regions[0].importance;
   const top = a.regions.filter((r) => r.importance >= max - 1e-12).map((r) => r.region);
@@ -225,7 +235,6 @@ function judge(a: RegionAttribution, targets: Set<RegionName>, file: string): Ou
 const { A, B } = identitySplit();
 const inA = new Set(A.map((p) => p.subjectId));
 const allSets = [...new Set(CONFIGS.flatMap((c) => c.sets))];
-type Results = Record<string, Record<string, unknown>>;
 
 /** A sign's phantoms with their features, split into training identities and held-out ones. */
 async function cohortOf(sign: SignName) {
@@ -265,6 +274,15 @@ function trainOn(sign: SignName, config: (typeof CONFIGS)[number], c: Awaited<Re
   return { trained, bundle: bundleOf(sign, config.sets, trained.model, c.normative) };
 }
 
+/** What the proof keeps of an attribution (the report re-ranks from it, e.g. by contrast to normal faces). */
+function saveable(file: string, a: RegionAttribution) {
+  return {
+    file,
+    score: a.score,
+    masked: Object.fromEntries(a.regions.map((x) => [x.region, x.maskedScore])),
+  };
+}
+
 async function run(): Promise<Results> {
   const runner = createDescriptorRunner(2);
   const results: Results = {};
@@ -296,14 +314,32 @@ async function run(): Promise<Results> {
           Array.from(heldOutScores),
         );
         const outcomes: Outcome[] = [];
+        const attributionsOf: unknown[] = [];
         for (const [i, r] of heldOutPhantoms.entries()) {
           const sex = r.sex === 'female' || r.sex === 'male' ? r.sex : undefined;
           const face = await prepareFace(bundle, target, await analyzeFace(r.file), { sex, age: r.age });
           const { attribution } = await attributeRegions(target, face, runner);
           outcomes.push(judge(attribution, targets, r.file));
+          attributionsOf.push(saveable(r.file, attribution));
           if ((i + 1) % 10 === 0)
             console.error(`  ${config.name}: explained ${i + 1}/${heldOutPhantoms.length}`);
         }
+        const saved: { phantoms: unknown[]; controls: unknown[] } = {
+          phantoms: attributionsOf,
+          controls: [],
+        };
+        if (args.contrast) {
+          const controls = c.train.filter((r) => r.label === 'control' && !r.subjectId.startsWith('utk:'));
+          for (const r of controls) {
+            const sex = r.sex === 'female' || r.sex === 'male' ? r.sex : undefined;
+            const face = await prepareFace(bundle, target, await analyzeFace(r.file), { sex, age: r.age });
+            saved.controls.push(saveable(r.file, (await attributeRegions(target, face, runner)).attribution));
+          }
+        }
+        writeFileSync(
+          join(CACHE, `attributions-${sign}-${config.sets.join('+')}.json`),
+          JSON.stringify(saved) + '\n',
+        );
         const hits = outcomes.filter((o) => o.hit).length;
         const detected = outcomes.filter((o) => o.score >= 0.5);
         const missTops: Record<string, number> = {};
@@ -429,188 +465,20 @@ if (args.example) {
 } else if (args.changes) {
   await measureChanges();
 } else {
-  const results = args['report-only']
-    ? (JSON.parse(readFileSync(join(CACHE, 'results.json'), 'utf8')) as Results)
-    : await run();
-  if (!args['report-only'])
-    writeFileSync(join(CACHE, 'results.json'), JSON.stringify(results, null, 2) + '\n');
-  writeFileSync(join(ROOT, 'docs', 'proof-pointing-game.md'), report(results));
+  const results = args['report-only'] ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Results) : await run();
+  if (!args['report-only']) writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(
+    join(ROOT, 'docs', 'proof-pointing-game.md'),
+    pointingGameReport(results, {
+      severity: SEVERITY,
+      configs: CONFIGS,
+      signs: SIGNS_RUN,
+      studioA: A.filter((p) => p.set !== 'utkface-crop-part1').length,
+      utkA: A.filter((p) => p.set === 'utkface-crop-part1').length,
+      utkPerStratum: UTK_PER_STRATUM,
+      heldOut: B.length,
+      cache: CACHE,
+    }),
+  );
   console.error('wrote docs/proof-pointing-game.md');
-}
-
-function report(res: Results): string {
-  const minutes = (res.meta as { minutes?: number } | undefined)?.minutes;
-  const example = existsSync(join(CACHE, 'example.json'))
-    ? (JSON.parse(readFileSync(join(CACHE, 'example.json'), 'utf8')) as Record<string, unknown>)
-    : undefined;
-  const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
-  const lines = [
-    '# Proof: explanations point at the changed region (pointing game on single-sign phantoms)',
-    '',
-    '_Generated by `npx tsx scripts/proof-pointing-game.ts` — do not edit by hand._',
-    '',
-    `Simulator ${SIMULATOR_VERSION}, severity ${SEVERITY}; ${A.length} training identities (A) and ${B.length} held-out identities (B) from the`,
-    'studio sets (webmorph-3dsk + webmorph-canada, split by identity within sex, seed 20240606). Per sign: a',
-    'single-sign phantom of every identity (`simulateCohort({ signs: { <sign>: 1 } })`) and the same photo unmodified',
-    'through the same JPEG encoder (the control). A logistic screen (nested 5 × 3 CV grouped by identity, Platt-calibrated) is',
-    "trained on A's phantoms against A's controls, and every held-out phantom of B is explained by region masking",
-    '(`attributeRegions`: 14 regions, the defaults of `endoface explain`; morphometrics',
-    "and colour features move to the median of a normative model fitted on A's unmodified photos, by sex; the descriptor",
-    "sees the region inpainted from the surrounding skin plus the mean face's fine detail).",
-    '',
-    '**How a hit is counted.** The region with the largest importance must be one the sign changed',
-    '(`SIGNS[sign].regions`; bilateral signs list both sides, so either cheek counts for moon face and plethora, either',
-    'jaw or the chin for the mandible). If several regions tie for first, all of them must be targets. Every held-out',
-    'phantom is counted, detected or not; the hit rate among phantoms the screen scores ≥ 0.5 is given beside it.',
-    'Intervals: Wilson 95 %. Target: ≥ 90 % per sign.',
-    '',
-    '**How the method got here (said so that the numbers can be weighed).** The masking was developed on the',
-    'nose-widening phantoms, then every sign was run once with the final method. On nose widening, with the default /',
-    'the morphometrics + colour screen: colour features recomputed from a smooth inpainting and morphometrics moved to',
-    "the training mean, 51/70 / 28/70 (the smooth fill's missing texture made `foreheadTexture` alone move scores by",
-    '1.4–2.2 logits); colour features neutralised per region like the morphometrics, towards a normative median, 52/70 /',
-    "44/70; C chosen over identity folds (phantom and control together), 55/70 / 48/70; the mean face's fine detail",
-    'added to the fill (masked eyebrows become ordinary eyebrows, not bare skin), 63/70 / 48/70. Each change has a',
-    'reason of its own (docs/explanations.md); none looks at the other signs, which were run only with the final method.',
-    '',
-  ];
-  for (const config of CONFIGS) {
-    lines.push(`## Screen on ${config.name}`, '');
-    lines.push(
-      '| sign | target regions | pointing game | 95 % CI | detected (≥ 0.5) | hits among detected | median rank of best target | held-out AUC | top region when missed |',
-      '|---|---|---|---|---|---|---|---|---|',
-    );
-    for (const sign of SIGNS_RUN) {
-      const r = res[sign]?.[config.name] as
-        | {
-            n: number;
-            hits: number;
-            pointingGame: { lower: number | null; upper: number | null };
-            detected: number;
-            hitsAmongDetected: number;
-            medianBestTargetRank: number;
-            heldOutAuc: number;
-            missTops: Record<string, number>;
-          }
-        | undefined;
-      if (!r) continue;
-      const misses = Object.entries(r.missTops)
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, 3)
-        .map(([k, v]) => `${k} (${v})`)
-        .join(', ');
-      lines.push(
-        `| ${sign} | ${[...targetsOf(sign)].join(', ')} | **${r.hits}/${r.n} = ${pct(r.hits / r.n)}** | ${pct(r.pointingGame.lower ?? 0)}–${pct(r.pointingGame.upper ?? 0)} | ${r.detected}/${r.n} | ${r.detected ? pct(r.hitsAmongDetected / r.detected) : '–'} | ${r.medianBestTargetRank} | ${r.heldOutAuc.toFixed(3)} | ${misses || '–'} |`,
-      );
-    }
-    lines.push('');
-  }
-  lines.push('## Summary', '');
-  for (const config of CONFIGS) {
-    const rates = SIGNS_RUN.map((sign) => {
-      const r = res[sign]?.[config.name] as
-        { hits: number; n: number; medianBestTargetRank: number } | undefined;
-      return { sign, rate: r ? r.hits / r.n : NaN, rank: r?.medianBestTargetRank };
-    }).filter((x) => Number.isFinite(x.rate));
-    const met = rates.filter((x) => x.rate >= 0.9).map((x) => x.sign);
-    lines.push(
-      `- ${config.name}: target (≥ 90 %) met for ${met.length ? met.join(', ') : 'no sign'} of ${rates.length}; ` +
-        `range ${pct(Math.min(...rates.map((x) => x.rate)))}–${pct(Math.max(...rates.map((x) => x.rate)))}; ` +
-        `the median rank of the best-ranked target region is ${[...new Set(rates.map((x) => x.rank))].join(' or ')}.`,
-    );
-  }
-  lines.push(
-    '- A miss can point at a region the sign changed anyway (the warp and colour masks reach the neighbours) or at a',
-    '  region it did not change (a failure of the explanation, or a screen relying on something other than the sign);',
-    '  the next section measures what each sign changed and counts which kind each miss is. Both count as misses above.',
-    '',
-  );
-  if (existsSync(join(CACHE, 'changes.json')))
-    lines.push(
-      ...changesSection(res, JSON.parse(readFileSync(join(CACHE, 'changes.json'), 'utf8')) as Changes),
-    );
-  if (example) lines.push(...exampleSection(example));
-  lines.push(
-    `${minutes === undefined ? '' : `Run time ${minutes.toFixed(0)} min on this 2-core machine. `}${DISCLAIMER}`,
-    '',
-  );
-  return lines.join('\n');
-}
-
-/** The doc section on the fully explained example phantom. */
-function exampleSection(x: Record<string, unknown>): string[] {
-  const e = x as {
-    sign: string;
-    file: string;
-    score: number;
-    regions: { region: string; importance: number }[];
-    together: { explained: number; sumOfImportances: number; allMaskedScore: number };
-    randomisation: { meanSpearman: number | null; spearman: (number | null)[]; passed: boolean };
-    deletion: { auc: { mostImportantFirst: number; random: number }; passed: boolean };
-    saliencyTop: [string, number][];
-  };
-  const f = (v: number): string => v.toFixed(3);
-  return [
-    `## One held-out phantom explained in full (${e.sign})`,
-    '',
-    '![Region importance, occlusion heatmap and gradient saliency of a held-out phantom](figures/explain-example.png)',
-    '',
-    `\`${e.file}\`: P(${e.sign}) = ${f(e.score)}. Regions, most important first: ${e.regions
-      .slice(0, 4)
-      .map((r) => `${r.region} ${r.importance >= 0 ? '+' : ''}${f(r.importance)}`)
-      .join(', ')}, …`,
-    `All regions masked together remove ${f(e.together.explained)} (P → ${f(e.together.allMaskedScore)}); the single-region`,
-    `importances sum to ${f(e.together.sumOfImportances)}. Gradient saliency puts the largest shares in ${e.saliencyTop
-      .map(([r, v]) => `${r} (${(100 * v).toFixed(0)} %)`)
-      .join(', ')}.`,
-    '',
-    `Sanity checks: with the screen's final layer re-drawn at random (10 draws), the region ranking correlates with the`,
-    `original at mean Spearman ρ = ${e.randomisation.meanSpearman?.toFixed(2) ?? 'n/a'} (${e.randomisation.passed ? 'passes' : 'fails'} the < 0.5 convention); the deletion curve`,
-    `(most important first) has area ${f(e.deletion.auc.mostImportantFirst)} against ${f(e.deletion.auc.random)} for a random order (${e.deletion.passed ? 'beats' : 'does not beat'} chance).`,
-    '',
-  ];
-}
-
-type Changes = Record<string, Record<string, { displacementPx: number; deltaE: number }>>;
-/** A region counts as changed by a sign when its vertices moved ≥ 1 px on average or its colour by ΔE ≥ 2. */
-function changed(c: { displacementPx: number; deltaE: number }): boolean {
-  return c.displacementPx >= 1 || c.deltaE >= 2;
-}
-
-/** The doc section on what each sign changed outside its target regions, and where the misses pointed. */
-function changesSection(res: Results, changes: Changes): string[] {
-  const lines = [
-    '## What the simulator changed, and where the misses point',
-    '',
-    "A sign's warp and colour edit do not stop at its target regions: the smooth displacement field and the feathered",
-    "colour masks reach the neighbours. Measured over the held-out phantoms: the mean displacement of each region's mesh",
-    'vertices (from `phantoms.json`) and the mean colour difference ΔE\\*ab of the region between phantom and control',
-    "(each photo's own aligned crop). A region counts as changed when it moved ≥ 1 px or its colour ΔE ≥ 2. The last",
-    'columns give, per screen, the share of misses (counted per region tied first) whose top region was changed by the',
-    'sign anyway — misses that point at a real change outside the target list, not at nothing.',
-    '',
-    `| sign | regions changed (px moved / ΔE) | misses at a changed region: ${CONFIGS.map((c) => c.name).join(' | ')} |`,
-    `|---|---|${CONFIGS.map(() => '---').join('|')}|`,
-  ];
-  for (const sign of SIGNS_RUN) {
-    const c = changes[sign];
-    if (!c) continue;
-    const list = Object.entries(c)
-      .filter(([, v]) => changed(v))
-      .sort((a, b) => b[1].displacementPx + b[1].deltaE - (a[1].displacementPx + a[1].deltaE))
-      .map(([r, v]) => `${r} (${v.displacementPx.toFixed(1)} / ${v.deltaE.toFixed(1)})`)
-      .join(', ');
-    const shares = CONFIGS.map((config) => {
-      const misses = ((res[sign]?.[config.name] as { missTops?: Record<string, number> } | undefined)
-        ?.missTops ?? {}) as Record<string, number>;
-      const total = Object.values(misses).reduce((a, b) => a + b, 0);
-      const atChanged = Object.entries(misses)
-        .filter(([r]) => c[r] && changed(c[r]))
-        .reduce((a, [, n]) => a + n, 0);
-      return total ? `${atChanged}/${total}` : '–';
-    });
-    lines.push(`| ${sign} | ${list} | ${shares.join(' | ')} |`);
-  }
-  lines.push('');
-  return lines;
 }

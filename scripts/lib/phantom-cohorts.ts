@@ -24,6 +24,16 @@ function shuffled<T>(items: T[], seed: number): T[] {
   return out;
 }
 
+/** UTKFace adults sampled per sex × age band (the same seeded shuffle for every size, so a larger sample extends a smaller one). */
+export function utkAdults(perStratum: number): PublicPhoto[] {
+  return utkPhotos({
+    filter: (p) => (p.age ?? 0) >= 18,
+    stratum: (p) => `${p.sex}|${ageBandOf(p.age)}`,
+    perStratum,
+    seed: 31,
+  });
+}
+
 /** Studio identities: half for training, half held out (per sex). UTKFace adults join the training side only. */
 export function identitySplit(): { train: PublicPhoto[]; heldOut: PublicPhoto[] } {
   const studio = studioPhotos();
@@ -37,13 +47,7 @@ export function identitySplit(): { train: PublicPhoto[]; heldOut: PublicPhoto[] 
     train.push(...s.slice(0, s.length / 2));
     heldOut.push(...s.slice(s.length / 2));
   }
-  const utk = utkPhotos({
-    filter: (p) => (p.age ?? 0) >= 18,
-    stratum: (p) => `${p.sex}|${ageBandOf(p.age)}`,
-    perStratum: 40,
-    seed: 31,
-  });
-  return { train: [...train, ...utk], heldOut };
+  return { train: [...train, ...utkAdults(40)], heldOut };
 }
 
 function writeManifest(path: string, photos: PublicPhoto[]): void {
