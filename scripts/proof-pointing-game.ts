@@ -82,6 +82,12 @@ const RESULTS = join(
   CACHE,
   `results${UTK_PER_STRATUM > 0 ? `-utk${UTK_PER_STRATUM}` : ''}${args.signs ? `-${args.signs.replaceAll(',', '+')}` : ''}.json`,
 );
+/** Where `--contrast` saves a sign's attributions (per training design, like RESULTS). */
+const attributionsFile = (sign: SignName, sets: FeatureSetName[]): string =>
+  join(
+    CACHE,
+    `attributions-${sign}-${sets.join('+')}${UTK_PER_STRATUM > 0 ? `-utk${UTK_PER_STRATUM}` : ''}.json`,
+  );
 const CONFIGS: { name: string; sets: FeatureSetName[] }[] = [
   { name: 'faceres + morphometrics + colour', sets: ['faceres', 'morphometrics', 'colour'] },
   { name: 'morphometrics + colour', sets: ['morphometrics', 'colour'] },
@@ -324,22 +330,17 @@ async function run(): Promise<Results> {
           if ((i + 1) % 10 === 0)
             console.error(`  ${config.name}: explained ${i + 1}/${heldOutPhantoms.length}`);
         }
-        const saved: { phantoms: unknown[]; controls: unknown[] } = {
-          phantoms: attributionsOf,
-          controls: [],
-        };
         if (args.contrast) {
+          // The training identities' unmodified studio photos, explained too: the report's baseline.
           const controls = c.train.filter((r) => r.label === 'control' && !r.subjectId.startsWith('utk:'));
+          const saved = { phantoms: attributionsOf, controls: [] as unknown[] };
           for (const r of controls) {
             const sex = r.sex === 'female' || r.sex === 'male' ? r.sex : undefined;
             const face = await prepareFace(bundle, target, await analyzeFace(r.file), { sex, age: r.age });
             saved.controls.push(saveable(r.file, (await attributeRegions(target, face, runner)).attribution));
           }
+          writeFileSync(attributionsFile(sign, config.sets), JSON.stringify(saved) + '\n');
         }
-        writeFileSync(
-          join(CACHE, `attributions-${sign}-${config.sets.join('+')}.json`),
-          JSON.stringify(saved) + '\n',
-        );
         const hits = outcomes.filter((o) => o.hit).length;
         const detected = outcomes.filter((o) => o.score >= 0.5);
         const missTops: Record<string, number> = {};

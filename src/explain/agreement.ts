@@ -10,7 +10,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { EndofaceError } from '../errors.js';
 import { REGION_NAMES } from '../face/regions.js';
 import { bootstrapBySubject, type ConfidenceInterval } from '../stats/index.js';
-import { importanceVector } from './attribution.js';
+import { rankingVector } from './attribution.js';
 import type { CohortPhoto } from './cohort.js';
 import {
   EXPERT_REGION_MEMBERS,
@@ -90,7 +90,7 @@ export function regionAgreement(
   }
   const memberIndex = groups.map((g) => EXPERT_REGION_MEMBERS[g].map((r) => REGION_NAMES.indexOf(r)));
   const P = photos.map((p) => {
-    const v = importanceVector(p.regions);
+    const v = rankingVector(p.regions);
     return memberIndex.map((idx) => {
       const s = idx.reduce((a, r) => a + v[r], 0);
       return importance === 'absolute' ? Math.abs(s) : s;

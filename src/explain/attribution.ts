@@ -115,6 +115,17 @@ export async function attributeRegions(
   return { attribution: attributionFromScores(face, scoreRows(target, rows)), rows };
 }
 
+/**
+ * What the ranking follows, in REGION_NAMES order: `contrast` when the attribution was ranked by
+ * contrast to normal faces, else `importance` (cohort summaries and the agreement with experts use
+ * it, so they agree with the per-photo ranking).
+ */
+export function rankingVector(a: RegionAttribution): Float64Array {
+  if (a.rankedBy !== 'contrast') return importanceVector(a);
+  const by = new Map(a.regions.map((r) => [r.region, r.contrast!]));
+  return Float64Array.from(REGION_NAMES, (r) => by.get(r)!);
+}
+
 /** Importances in REGION_NAMES order (for correlations between two attributions). */
 export function importanceVector(a: RegionAttribution): Float64Array {
   const by = new Map(a.regions.map((r) => [r.region, r.importance]));

@@ -6,26 +6,37 @@
  * clinician asks ("what here differs from normal faces, in the screen's eyes?"). The reference
  * population idea is that of DeepLIFT (Shrikumar et al., ICML 2017) and expected gradients.
  *
- * Importances are compared on the logit scale: there the screen's reaction to a masked region does
- * not shrink as the score saturates, so a baseline measured on normal faces (scores near 0) applies
- * to affected faces (scores near 1). The median over the normal faces resists a few odd photos.
+ * Importances are compared on the logit scale. On the probability scale a masking effect shrinks
+ * by p(1 − p) wherever the score saturates, so the same reaction of the screen would look different
+ * on normal faces (scores near 0) and affected ones (near 1); for a logistic head with Platt or no
+ * calibration the logit difference is the head's own, free of p. The median over the normal faces
+ * resists a few odd photos.
  */
 import { EndofaceError } from '../errors.js';
 import { REGION_NAMES, type RegionName } from '../face/regions.js';
+import { median } from '../model/index.js';
 import type { RegionAttribution } from './attribution.js';
 
-/** The importance of each region on normal faces, for one screen and class. */
-export interface RegionBaseline {
-  method: 'median-logit-importance';
-  /** The screen and class the baseline was measured for; it is refused for any other. */
+/** What a baseline must match to be used: the screen, class, bundle and masking it was measured with. */
+export interface BaselineSettings {
   screen: string;
   explainedClass: string;
+  /** `name@version` of the bundle. */
+  bundle: string;
+  /** The masking fill: its fine detail (`mean-face` | `none`) and σ in crop pixels. */
+  fill: { detail: string; sigmaPx: number };
+}
+
+/** The importance of each region on normal faces, for one screen and class. */
+export interface RegionBaseline extends BaselineSettings {
+  method: 'median-logit-importance';
   /** Normal faces it was measured on. */
   n: number;
   /** Per region: the median over the normal faces of logit(score) − logit(score with the region masked). */
   byRegion: Record<RegionName, number>;
 }
 
+/** Scores are clamped to [EPS, 1 − EPS] before the logit (a saturated score stays finite). */
 const EPS = 1e-9;
 const logit = (p: number): number => {
   const q = Math.min(1 - EPS, Math.max(EPS, p));
@@ -37,21 +48,15 @@ export function logitImportance(score: number, maskedScore: number): number {
   return logit(score) - logit(maskedScore);
 }
 
-function median(values: number[]): number {
-  const v = [...values].sort((a, b) => a - b);
-  const m = v.length >> 1;
-  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
-
 /**
  * The baseline of a screen from the region attributions of normal faces (attributions made without a
- * baseline, by the same screen and class).
+ * baseline, by the same screen, class, bundle and fill).
  *
  * @throws `empty_dataset` without attributions
  */
 export function regionBaselineOf(
   attributions: readonly RegionAttribution[],
-  target: { screen: string; explainedClass: string },
+  settings: BaselineSettings,
 ): RegionBaseline {
   if (attributions.length === 0)
     throw new EndofaceError(
@@ -70,31 +75,47 @@ export function regionBaselineOf(
       ),
     ]),
   ) as Record<RegionName, number>;
-  return { method: 'median-logit-importance', ...target, n: attributions.length, byRegion };
+  return { method: 'median-logit-importance', ...settings, n: attributions.length, byRegion };
 }
 
+const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
 /**
- * Refuses a baseline measured for another screen or class (or one that is not a baseline at all:
- * it may come from a JSON file).
+ * Refuses anything that is not a baseline (it may come from a JSON file) and a baseline measured for
+ * another screen, class, bundle or fill.
  *
- * @throws `invalid_option`
+ * @throws `invalid_option` naming what is wrong
  */
 export function assertBaselineFits(
-  baseline: RegionBaseline,
-  target: { screen: string; explainedClass: string },
-): void {
-  const values = REGION_NAMES.map((r) => baseline?.byRegion?.[r]);
-  if (baseline?.method !== 'median-logit-importance' || !values.every((v) => Number.isFinite(v)))
+  baseline: unknown,
+  settings: BaselineSettings,
+): asserts baseline is RegionBaseline {
+  const b = baseline as Partial<RegionBaseline> | null | undefined;
+  const wellFormed =
+    b !== null &&
+    typeof b === 'object' &&
+    b.method === 'median-logit-importance' &&
+    Number.isSafeInteger(b.n) &&
+    b.n! > 0 &&
+    isText(b.screen) &&
+    isText(b.explainedClass) &&
+    isText(b.bundle) &&
+    isText(b.fill?.detail) &&
+    Number.isFinite(b.fill?.sigmaPx) &&
+    REGION_NAMES.every((r) => Number.isFinite(b.byRegion?.[r]));
+  if (!wellFormed)
     throw new EndofaceError(
       'invalid_option',
-      `not a region baseline (method median-logit-importance with a finite value for each of ${REGION_NAMES.length} regions)`,
+      `not a region baseline: expected method "median-logit-importance", n ≥ 1, screen, explainedClass, bundle, fill and a finite value for each of the ${REGION_NAMES.length} regions`,
       { parameter: 'baseline' },
     );
-  if (baseline.screen !== target.screen || baseline.explainedClass !== target.explainedClass)
+  const want = `screen "${settings.screen}", class "${settings.explainedClass}", bundle ${settings.bundle}, fill ${settings.fill.detail} σ ${settings.fill.sigmaPx}`;
+  const got = `screen "${b.screen}", class "${b.explainedClass}", bundle ${b.bundle}, fill ${b.fill!.detail} σ ${b.fill!.sigmaPx}`;
+  if (got !== want)
     throw new EndofaceError(
       'invalid_option',
-      `the region baseline was measured for screen "${baseline.screen}", class "${baseline.explainedClass}", not "${target.screen}", "${target.explainedClass}"`,
-      { parameter: 'baseline', baseline: { screen: baseline.screen, class: baseline.explainedClass } },
+      `the region baseline was measured for ${got}, not ${want}; measure it again with these settings`,
+      { parameter: 'baseline' },
     );
 }
 
@@ -102,14 +123,14 @@ export function assertBaselineFits(
  * The attribution with each region's contrast to normal faces (`contrast` = its logit importance −
  * the baseline's), ranked by contrast. The probability-scale `importance` is kept unchanged.
  *
- * @throws `invalid_option` when the baseline was measured for another screen or class
+ * @throws `invalid_option` when the baseline does not fit (see {@link assertBaselineFits})
  */
 export function contrastToBaseline(
   a: RegionAttribution,
   baseline: RegionBaseline,
-  target: { screen: string; explainedClass: string },
+  settings: BaselineSettings,
 ): RegionAttribution {
-  assertBaselineFits(baseline, target);
+  assertBaselineFits(baseline, settings);
   const regions = a.regions
     .map((r) => ({
       ...r,

@@ -3,9 +3,10 @@
  * subject weighing the same whatever their number of photos (as in training), and how often each
  * region ranks first.
  */
+import { EndofaceError } from '../errors.js';
 import { REGION_NAMES, REGIONS, type RegionName } from '../face/regions.js';
 import type { RegionAttribution } from './attribution.js';
-import { importanceVector } from './attribution.js';
+import { rankingVector } from './attribution.js';
 
 /** One explained photo of a cohort. */
 export interface CohortPhoto {
@@ -21,7 +22,10 @@ export interface CohortPhoto {
 export interface CohortRegionSummary {
   region: RegionName;
   label: string;
-  /** Mean importance over subjects (each subject: the mean of their photos). */
+  /**
+   * Mean importance over subjects (each subject: the mean of their photos) — of what the photos'
+   * rankings follow: `importance`, or `contrast` to normal faces (see `rankedBy`).
+   */
   meanImportance: number;
   /** Mean |importance| over subjects. */
   meanAbsImportance: number;
@@ -33,6 +37,8 @@ export interface CohortRegionSummary {
 
 /** The result of {@link cohortRegionImportance}: one block per class, regions by mean importance. */
 export interface CohortRegionImportance {
+  /** What the values are: probability-scale importance, or logit contrast to normal faces. */
+  rankedBy: 'importance' | 'contrast';
   byClass: { label: string; photos: number; subjects: number; regions: CohortRegionSummary[] }[];
 }
 
@@ -42,13 +48,21 @@ export interface CohortRegionImportance {
  */
 export function cohortRegionImportance(photos: readonly CohortPhoto[]): CohortRegionImportance {
   const labels = [...new Set(photos.map((p) => p.label ?? 'all'))].sort();
+  const rankedBy = photos[0]?.regions.rankedBy ?? 'importance';
+  if (photos.some((p) => p.regions.rankedBy !== rankedBy))
+    throw new EndofaceError(
+      'invalid_input',
+      'a cohort mixes photos ranked by importance and by contrast to normal faces; explain them alike',
+      {},
+    );
   return {
+    rankedBy,
     byClass: labels.map((label) => {
       const members = photos.filter((p) => (p.label ?? 'all') === label);
       const bySubject = new Map<string, Float64Array[]>();
       members.forEach((p, i) => {
         const key = p.subject ?? p.file ?? `photo${i}`;
-        (bySubject.get(key) ?? bySubject.set(key, []).get(key)!).push(importanceVector(p.regions));
+        (bySubject.get(key) ?? bySubject.set(key, []).get(key)!).push(rankingVector(p.regions));
       });
       const subjectMeans = [...bySubject.values()].map((vs) =>
         REGION_NAMES.map((_, r) => vs.reduce((s, v) => s + v[r], 0) / vs.length),

@@ -20,13 +20,21 @@ import { lookUpOption } from '../util/options.js';
 import type { AffineMatrix } from '../util/geometry.js';
 import { SOFTWARE_VERSION } from '../version.js';
 import { attributeRegions, type RegionAttribution } from './attribution.js';
-import { assertBaselineFits, contrastToBaseline, regionBaselineOf, type RegionBaseline } from './baseline.js';
+import {
+  assertBaselineFits,
+  contrastToBaseline,
+  regionBaselineOf,
+  type BaselineSettings,
+  type RegionBaseline,
+} from './baseline.js';
+import { defaultFillSigma } from './fill.js';
 import { createDescriptorRunner } from './descriptor-runner.js';
 import { occlusionMap, OCCLUSION_GRIDS, type OcclusionGrid, type OcclusionMap } from './occlusion.js';
 import {
   explainTarget,
   prepareFace,
   type ExplainTarget,
+  FILL_DETAILS,
   type FillDetail,
   type PreparedFace,
 } from './perturb.js';
@@ -144,6 +152,21 @@ export interface Explainer {
 const ms = (t0: number): number => performance.now() - t0;
 
 /**
+ * Contrast needs scores whose logit is the head's own: an isotonic calibration's steps (scores of
+ * exactly 0 or 1) would turn masking effects into ±41 logits or 0.
+ *
+ * @throws `invalid_option` for an isotonic-calibrated screen
+ */
+function assertContrastable(target: ExplainTarget): void {
+  if (target.pipeline.calibrator.method === 'isotonic')
+    throw new EndofaceError(
+      'invalid_option',
+      `screen "${target.screen.name}" is calibrated by isotonic regression, whose stepped scores have no meaningful logit; contrast to normal faces needs a sigmoid-calibrated or uncalibrated screen`,
+      { parameter: 'baseline', screen: target.screen.name },
+    );
+}
+
+/**
  * Loads a bundle once and returns an explainer for one of its screens. Throws `bundle_not_found`,
  * `extractor_version_mismatch` (from loadBundle) or `invalid_option` for an unknown screen, class
  * or grid; `explain` throws `no_face`, `quality_rejected` (a status outside `admit`) or the image
@@ -163,8 +186,20 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
   const seed = options.seed ?? 1;
   const runner = createDescriptorRunner(options.workers ?? 2);
   const admit = options.admit ?? ['pass', 'warn'];
-  const explained = { screen: target.screen.name, explainedClass: target.screen.classes[target.classIndex] };
-  if (options.baseline) assertBaselineFits(options.baseline, explained);
+  // What a baseline must have been measured with to be used here (baseline.ts).
+  const explained: BaselineSettings = {
+    screen: target.screen.name,
+    explainedClass: target.screen.classes[target.classIndex],
+    bundle: `${bundle.metadata.name}@${bundle.metadata.version}`,
+    fill: {
+      detail: lookUpOption('fill detail', options.fillDetail ?? 'mean-face', FILL_DETAILS),
+      sigmaPx: options.fillSigmaPx ?? defaultFillSigma(faceConfig.align.size),
+    },
+  };
+  if (options.baseline !== undefined) {
+    assertContrastable(target);
+    assertBaselineFits(options.baseline, explained);
+  }
   /** Decode, find the face, refuse a status outside `admit`, and prepare it for masking. */
   const prepare = async (input: string | Buffer, covariates: { sex?: Sex; age?: number }) => {
     const photo = await decodeImage(input, faceConfig.image);
@@ -189,6 +224,7 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
     target,
     dispose: () => runner.close(),
     async measureBaseline(photos, onProgress) {
+      assertContrastable(target);
       const attributions: RegionAttribution[] = [];
       const failed: { file: string; code: string; message: string }[] = [];
       for (const [i, p] of photos.entries()) {
@@ -202,6 +238,12 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
         }
       }
       onProgress?.(photos.length, photos.length, '');
+      if (attributions.length === 0)
+        throw new EndofaceError(
+          'empty_dataset',
+          `none of the ${photos.length} normal photos could be explained (${[...new Set(failed.map((f) => f.code))].join(', ') || 'no photos'})`,
+          { failed },
+        );
       return { baseline: regionBaselineOf(attributions, explained), failed };
     },
     async explain(input, covariates = {}) {
@@ -218,9 +260,10 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
       let t = performance.now();
       const masked = await attributeRegions(target, face, runner);
       const rows = masked.rows;
-      const attribution = options.baseline
-        ? contrastToBaseline(masked.attribution, options.baseline, explained)
-        : masked.attribution;
+      const attribution =
+        options.baseline !== undefined
+          ? contrastToBaseline(masked.attribution, options.baseline, explained)
+          : masked.attribution;
       timings.regionsMs = ms(t);
       const explanation: PhotoExplanation = {
         file: photo.source.path,

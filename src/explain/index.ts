@@ -38,6 +38,7 @@ export {
   attributeRegions,
   attributionFromScores,
   importanceVector,
+  rankingVector,
   regionPerturbations,
   type RegionAttribution,
   type RegionImportance,

@@ -7,7 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { loadDataset } from '../data/index.js';
 import { EndofaceError, isEndofaceError } from '../errors.js';
-import { sexAgeOf } from '../model/index.js';
+import { loadBundle, sexAgeOf } from '../model/index.js';
 import { collectImageFiles, uniqueStems } from '../io/files.js';
 import { toCsv } from '../io/csv-write.js';
 import type { Sex } from '../model/index.js';
@@ -16,6 +16,7 @@ import { agreementChartSpec, regionAgreement, type RegionAgreement } from './agr
 import { cohortRegionImportance, type CohortPhoto, type CohortRegionImportance } from './cohort.js';
 import type { RegionBaseline } from './baseline.js';
 import { createExplainer, type ExplainOptions, type PhotoExplanation } from './explain.js';
+import { explainTarget } from './perturb.js';
 import { explanationFigures } from './figures.js';
 import { conditionOf, parseHumanRoiCsv, type RoiCondition } from './human-roi.js';
 
@@ -97,16 +98,19 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
   const failed = missing.map((file) => ({ file, code: 'file_not_found', message: `no such file: ${file}` }));
   if (targets.length === 0 && failed.length === 0)
     throw new EndofaceError('empty_dataset', 'no photos to explain', { inputs: options.inputs });
-  await mkdir(options.out, { recursive: true });
-  const baseline = await resolveBaseline(options);
-  const explainer = await createExplainer({ ...options, baseline: baseline?.baseline });
-  const className = explainer.target.screen.classes[explainer.target.classIndex];
+  // Everything that can be refused is checked before any long work (the baseline, the photos).
+  const bundle = typeof options.model === 'string' ? await loadBundle(options.model) : options.model;
+  const target = explainTarget(bundle, options.screen, options.className);
+  const className = target.screen.classes[target.classIndex];
   let condition: RoiCondition | undefined;
   if (human)
     condition = conditionOf(
       options.condition ?? className,
       options.condition ? '--condition' : `explained class "${className}" (give --condition)`,
     );
+  const baseline = await resolveBaseline({ ...options, model: bundle }, className);
+  const explainer = await createExplainer({ ...options, model: bundle, baseline: baseline?.baseline });
+  await mkdir(options.out, { recursive: true });
   const stems = uniqueStems(targets.map((t) => t.file));
   const explained: ExplainRunResult['explained'] = [];
   const cohort: CohortPhoto[] = [];
@@ -171,31 +175,42 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
  * @throws `invalid_option` for a JSON file that is not a baseline; `empty_dataset` when no normal
  *   photo could be explained
  */
-async function resolveBaseline(options: ExplainRunOptions): Promise<ExplainRunResult['baseline']> {
+async function resolveBaseline(
+  options: ExplainRunOptions,
+  className: string,
+): Promise<ExplainRunResult['baseline']> {
   const source = options.baseline;
   if (source === undefined) return undefined;
   if (typeof source !== 'string') return { baseline: source, failed: [] };
   if (extname(source).toLowerCase() === '.json') {
-    let parsed: RegionBaseline;
+    let parsed: unknown;
     try {
-      parsed = JSON.parse(await readFile(source, 'utf8')) as RegionBaseline;
+      parsed = JSON.parse(await readFile(source, 'utf8'));
     } catch (e) {
       throw new EndofaceError('invalid_option', `--baseline ${source}: ${(e as Error).message}`, {
         parameter: 'baseline',
         value: source,
       });
     }
-    return { baseline: parsed, failed: [] }; // createExplainer checks it fits the screen
+    // createExplainer refuses it unless it is a baseline of this screen, bundle and fill.
+    return { baseline: parsed as RegionBaseline, failed: [] };
   }
   const { targets, missing } = await resolveTargets([source]);
+  const failed = missing.map((file) => ({ file, code: 'file_not_found', message: `no such file: ${file}` }));
+  // A cohort manifest may be passed whole: its photos labelled with the explained class are not normal.
+  const normals = targets.filter((t) => t.label !== className);
+  for (const t of targets.filter((t) => t.label === className))
+    failed.push({
+      file: t.file,
+      code: 'not_normal',
+      message: `labelled "${className}", the explained class`,
+    });
   const measurer = await createExplainer({ ...options, baseline: undefined, heatmap: 'none' });
   try {
-    const measured = await measurer.measureBaseline(targets, options.onBaselineProgress);
-    measured.failed.push(
-      ...missing.map((file) => ({ file, code: 'file_not_found', message: `no such file: ${file}` })),
-    );
+    const measured = await measurer.measureBaseline(normals, options.onBaselineProgress);
+    await mkdir(options.out, { recursive: true });
     await writeFile(join(options.out, 'baseline.json'), JSON.stringify(measured.baseline, null, 2) + '\n');
-    return measured;
+    return { baseline: measured.baseline, failed: [...failed, ...measured.failed] };
   } finally {
     await measurer.dispose();
   }
@@ -210,13 +225,13 @@ function summaryCsv(explained: ExplainRunResult['explained'], failed: ExplainRun
     'top_region',
     'second_region',
     'third_region',
-    'ranked_by',
     'explained_by_regions',
     'sum_of_importances',
     'randomisation_mean_spearman',
     'deletion_auc_most_important_first',
     'deletion_auc_random',
     'error',
+    'ranked_by',
   ];
   const rows = [
     ...explained.map(({ file, explanation: e }) => ({

@@ -96,6 +96,7 @@ export {
   AGE_BANDS,
   assessNormative,
   fitNormativeModel,
+  median,
   percentileOf,
   type AgeBand,
   type Condition,

@@ -96,7 +96,8 @@ export interface NormativeModel {
 
 const MAX_Z = 8;
 
-function median(xs: number[]): number {
+/** Median of the finite values (NaN when there are none). */
+export function median(xs: readonly number[]): number {
   const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
   if (v.length === 0) return NaN;
   const m = v.length >> 1;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import {
+  cohortRegionImportance,
   contrastToBaseline,
   logitImportance,
   regionBaselineOf,
@@ -17,22 +18,35 @@ import { runCli } from '../helpers/cli.js';
 import { dataPath } from '../helpers/data.js';
 import { attributionOf, craftedBundle } from './helpers.js';
 
-const TARGET = { screen: 'crafted', explainedClass: 'case' };
+const TARGET = {
+  screen: 'crafted',
+  explainedClass: 'case',
+  bundle: 'crafted@0.0.1',
+  fill: { detail: 'mean-face', sigmaPx: 11.2 },
+};
 const NOSE = REGION_NAMES.indexOf('nose');
 const BROW = REGION_NAMES.indexOf('browRidge');
 const logit = (p: number): number => Math.log(p / (1 - p));
 
 test('the baseline is the per-region median logit importance over normal faces; contrast re-ranks by it', () => {
-  // Three "normal" faces at score 0.2 on which masking the brow always lowers the score a lot.
-  const normals = [0.1, 0.12, 0.15].map((b) =>
+  // Four "normal" faces (an even number, out of order, different scores) on which masking the brow
+  // always lowers the score a lot.
+  const cases: [number, number][] = [
+    [0.2, 0.15],
+    [0.1, 0.02],
+    [0.3, 0.25],
+    [0.15, 0.1],
+  ];
+  const normals = cases.map(([score, drop]) =>
     attributionOf(
-      REGION_NAMES.map((_, r) => (r === BROW ? b : 0)),
-      0.2,
+      REGION_NAMES.map((_, r) => (r === BROW ? drop : 0)),
+      score,
     ),
   );
+  const logits = cases.map(([score, drop]) => logit(score) - logit(score - drop)).sort((a, b) => a - b);
   const baseline = regionBaselineOf(normals, TARGET);
-  assert.equal(baseline.n, 3);
-  assert.ok(Math.abs(baseline.byRegion.browRidge - (logit(0.2) - logit(0.2 - 0.12))) < 1e-12, 'median');
+  assert.equal(baseline.n, 4);
+  assert.ok(Math.abs(baseline.byRegion.browRidge - (logits[1] + logits[2]) / 2) < 1e-12, 'median of four');
   assert.equal(baseline.byRegion.nose, 0);
   // An affected face: the brow still moves the score most in probability, the nose less — but the
   // brow's effect is what it does on every normal face, so the nose ranks first by contrast.
@@ -43,7 +57,7 @@ test('the baseline is the per-region median logit importance over normal faces; 
   assert.equal(face.regions[0].region, 'browRidge');
   const c = contrastToBaseline(face, baseline, TARGET);
   assert.equal(c.rankedBy, 'contrast');
-  assert.deepEqual(c.baseline, { method: 'median-logit-importance', n: 3 });
+  assert.deepEqual(c.baseline, { method: 'median-logit-importance', n: 4 });
   assert.equal(c.regions[0].region, 'nose');
   assert.deepEqual(
     c.regions.map((r) => r.rank),
@@ -52,10 +66,26 @@ test('the baseline is the per-region median logit importance over normal faces; 
   const nose = c.regions[0];
   assert.ok(Math.abs(nose.contrast! - logitImportance(0.7, 0.5)) < 1e-12);
   assert.equal(nose.importance, face.regions.find((r) => r.region === 'nose')!.importance, 'importance kept');
+  assert.throws(() => contrastToBaseline(face, baseline, { ...TARGET, explainedClass: 'control' }), {
+    code: 'invalid_option',
+  });
   assert.throws(
-    () => contrastToBaseline(face, baseline, { screen: 'crafted', explainedClass: 'control' }),
-    /invalid_option|measured for screen "crafted", class "case"/,
+    () => contrastToBaseline(face, baseline, { ...TARGET, fill: { detail: 'none', sigmaPx: 11.2 } }),
+    {
+      code: 'invalid_option',
+    },
   );
+  assert.throws(() => contrastToBaseline(face, { ...baseline, n: 0 }, TARGET), /not a region baseline/);
+  // A cohort must not mix the two rankings: its means would mix units.
+  assert.throws(
+    () =>
+      cohortRegionImportance([
+        { file: 'a', regions: c },
+        { file: 'b', regions: face },
+      ]),
+    { code: 'invalid_input' },
+  );
+  assert.equal(cohortRegionImportance([{ file: 'a', regions: c }]).rankedBy, 'contrast');
   assert.throws(() => regionBaselineOf([], TARGET), { code: 'empty_dataset' });
 });
 
@@ -77,18 +107,19 @@ test('endoface explain --baseline measures it on normal photos, writes baseline.
   const normals = join(dir, 'normals.csv');
   await writeFile(
     normals,
-    'file,sex\n' +
+    // A whole cohort manifest may be given: the photo labelled with the explained class is left out.
+    'file,label,sex\n' +
       ['003f.jpg', '008f.jpg', '010f.jpg']
-        .map((f) => `${dataPath('webmorph-canada', 'images', f)},female`)
+        .map((f) => `${dataPath('webmorph-canada', 'images', f)},control,female`)
         .join('\n') +
-      `\n${blank},female\n`,
+      `\n${blank},control,female\n${dataPath('webmorph-canada', 'images', '019f.jpg')},case,female\n`,
   );
   const photo = dataPath('webmorph-3dsk', 'images', 'male_alex.jpg');
   const common = ['--workers', '0', '--no-heatmap', '--no-saliency', '--no-sanity'];
   const out = join(dir, 'out');
   const r = runCli(['explain', '--model', model, photo, '--out', out, '--baseline', normals, ...common]);
   assert.equal(r.status, 0, r.stderr + r.stdout);
-  assert.match(r.stdout, /regions ranked by contrast to 3 normal faces \(1 not usable: no_face\)/);
+  assert.match(r.stdout, /regions ranked by contrast to 3 normal faces \(2 not usable: not_normal, no_face\)/);
   const baseline = JSON.parse(await readFile(join(out, 'baseline.json'), 'utf8')) as RegionBaseline;
   assert.equal(baseline.n, 3);
   assert.equal(baseline.screen, 'crafted');
@@ -129,8 +160,26 @@ test('endoface explain --baseline measures it on normal photos, writes baseline.
   const r3 = runCli(['explain', '--model', model, photo, '--out', again, '--baseline', foreign, ...common]);
   assert.equal(r3.status, 1);
   assert.match(r3.stderr, /invalid_option: the region baseline was measured for screen "other"/);
-  await writeFile(foreign, '{"byRegion": {}}');
-  const r4 = runCli(['explain', '--model', model, photo, '--out', again, '--baseline', foreign, ...common]);
-  assert.equal(r4.status, 1);
-  assert.match(r4.stderr, /invalid_option: not a region baseline/);
+  for (const bad of ['{"byRegion": {}}', 'null', JSON.stringify({ ...baseline, n: 'lots' })]) {
+    await writeFile(foreign, bad);
+    const r4 = runCli(['explain', '--model', model, photo, '--out', again, '--baseline', foreign, ...common]);
+    assert.equal(r4.status, 1, bad);
+    assert.match(r4.stderr, /invalid_option: not a region baseline/, bad);
+  }
+  // Measured with one fill, refused with another: the fill is what the baseline corrects for.
+  const r5 = runCli([
+    'explain',
+    '--model',
+    model,
+    photo,
+    '--out',
+    again,
+    '--baseline',
+    join(out, 'baseline.json'),
+    '--fill-detail',
+    'none',
+    ...common,
+  ]);
+  assert.equal(r5.status, 1);
+  assert.match(r5.stderr, /invalid_option: the region baseline was measured for .*fill mean-face/);
 });
