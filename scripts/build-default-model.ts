@@ -39,6 +39,8 @@ const CANDIDATES: FeatureSetName[][] = [
   ['morphometrics', 'colour', 'colourmap'],
   ['faceres', 'morphometrics', 'colour', 'colourmap'],
   ['faceres', 'faceres-deep', 'morphometrics', 'colour'],
+  ['faceres', 'faceres-lower', 'morphometrics', 'colour'],
+  ['faceres', 'faceres-deep', 'faceres-lower', 'morphometrics', 'colour'],
 ];
 const ALL_SETS = [...new Set(CANDIDATES.flat())];
 const CONDITIONS: Condition[] = ['cushing', 'acromegaly'];
@@ -169,8 +171,10 @@ await saveBundle(
     metadata: {
       schemaVersion: 1,
       name: 'endoface-default',
-      version: '0.2.1',
+      version: '0.3.0',
       changelog: {
+        '0.3.0':
+          'candidate feature sets with faceres-lower (FaceRes on the zoomed lower face); each screen keeps the best by out-of-fold AUC',
         '0.2.1': "the description names each screen's feature sets (it said faceres + morphometrics + colour for both)",
         '0.2.0':
           'demonstration screens for Cushing-like and acromegaly-like signs, trained on simulated phenotypes',

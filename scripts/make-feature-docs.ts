@@ -41,7 +41,13 @@ const lines = [
   '',
   '| name | dimensions | input |',
   '|---|---|---|',
-  ...Object.entries(DESCRIPTOR_MODELS).map(([id, m]) => `| \`${id}\` | ${m.dims} | ${m.inputSize}², RGB scaled to 0–${m.inputScale} |`),
+  ...Object.entries(DESCRIPTOR_MODELS).map(([id, m]) => {
+    const box = 'box' in m ? m.box : undefined;
+    const part = box
+      ? `the crop's box y ${box[0]}–${box[2]}, x ${box[1]}–${box[3]} (the lower face: nose, lips, chin) resized to ${m.inputSize}²`
+      : `${m.inputSize}²`;
+    return `| \`${id}\` | ${m.dims} | ${part}, RGB scaled to 0–${m.inputScale} |`;
+  }),
   '',
   'Which descriptors earn their place is measured in [proof-real-labels.md](proof-real-labels.md).',
   '',

@@ -78,7 +78,7 @@ export function register(program: Command): void {
     .requiredOption('-o, --out <dir>', 'bundle directory to write')
     .option(
       '--features <list>',
-      'feature sets: faceres, faceres-deep, mobilefacenet, morphometrics, colour',
+      'feature sets: faceres, faceres-deep, faceres-lower, mobilefacenet, morphometrics, colour, colourmap',
       'faceres,morphometrics,colour',
     )
     .option('--estimator <name>', 'logistic | mlp', 'logistic')

@@ -17,7 +17,7 @@ import {
   type DescriptorId,
 } from '../features/index.js';
 // The graph runner is not re-exported by the features stage; it is the one piece shared with it.
-import { runDescriptorGraph } from '../features/descriptors.js';
+import { prepareDescriptorInput, runDescriptorGraph } from '../features/descriptors.js';
 import { enableGradients } from './gradient-kernels.js';
 import type { CropGrid } from './occlusion.js';
 import { perturbedFeatureRows, scoreRows, type ExplainTarget, type PreparedFace } from './perturb.js';
@@ -101,14 +101,11 @@ export async function gradientSaliency(
   for (const set of sets) {
     const direction = headGradient(target, base, set);
     const model = await loadDescriptorModel(set);
-    const { inputSize, inputScale } = DESCRIPTOR_MODELS[set];
     const grad = tf.tidy(() => {
       const x = tf.tensor4d(Float32Array.from(image.data), [1, size, size, 3]);
       const v = tf.tensor1d(direction);
       const f = (input: tfc.Tensor): tfc.Scalar => {
-        const sized =
-          size === inputSize ? input : tf.image.resizeBilinear(input as tfc.Tensor4D, [inputSize, inputSize]);
-        const desc = runDescriptorGraph(model, set, tf.mul(sized, inputScale / 255) as tfc.Tensor4D);
+        const desc = runDescriptorGraph(model, set, prepareDescriptorInput(tf, set, input as tfc.Tensor4D));
         return tf.sum(tf.mul(desc, v));
       };
       return tf.grad(f)(x);

@@ -11,6 +11,7 @@ import {
 } from '../../src/explain/index.js';
 import { createDescriptorRunner, localDescriptorRunner } from '../../src/explain/descriptor-runner.js';
 import { analyzeFace } from '../../src/face/index.js';
+import { REGION_NAMES } from '../../src/face/regions.js';
 import { dataPath } from '../helpers/data.js';
 import { craftedBundle, randomWeights } from './helpers.js';
 
@@ -39,6 +40,40 @@ test('gradient saliency through faceres: the WASM backend gets the missing backw
   );
   assert.equal(none.available, false);
   assert.equal(!none.available && none.reason, 'no_descriptor_features');
+});
+
+test('faceres-lower sees only its box of the crop: no gradient above it, and masking above it changes nothing', async () => {
+  const bundle = craftedBundle(['faceres-lower'], randomWeights(['faceres-lower'], 5, 0.05));
+  const target = explainTarget(bundle);
+  const face = await prepareFace(bundle, target, await analysis);
+  const map = await gradientSaliency(target, face);
+  assert.ok(map.available);
+  // 56 rows over 224 px: rows 0–22 lie wholly above the box's top (0.42 × 224 = 94 px).
+  const above = map.values.slice(0, 23 * 56);
+  const below = map.values.slice(30 * 56);
+  assert.ok(
+    above.every((v) => v === 0),
+    'no gradient above the box',
+  );
+  assert.ok(
+    below.some((v) => v > 0),
+    'gradient inside the box',
+  );
+  assert.equal(map.regionShare.forehead, 0);
+  assert.ok(map.regionShare.lips > 0 && map.regionShare.nose > 0);
+  // The descriptor ignores the forehead and brows, and changes when the lips are masked.
+  const perturbations = regionPerturbations(face);
+  const names = ['null', ...REGION_NAMES, 'all'];
+  const at = (r: string) => perturbedImage(face, perturbations[names.indexOf(r)]);
+  const [base, forehead, lips] = await localDescriptorRunner.run('faceres-lower', [
+    face.aligned.image,
+    at('forehead'),
+    at('lips'),
+  ]);
+  const diff = (a: Float32Array, b: Float32Array) =>
+    a.reduce((m, v, j) => Math.max(m, Math.abs(v - b[j])), 0);
+  assert.equal(diff(base, forehead), 0);
+  assert.ok(diff(base, lips) > 1e-3);
 });
 
 test('descriptors from the worker pool equal those computed in this thread, in input order', async () => {
