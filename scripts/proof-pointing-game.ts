@@ -70,6 +70,8 @@ const { values: args } = parseArgs({
     'utk-per-stratum': { type: 'string', default: '0' },
     /** Also explain the training identities' unmodified photos (the normal faces' baseline importances). */
     contrast: { type: 'boolean', default: false },
+    /** Run one screen configuration only (its name, as in the report); its results are kept apart and merged. */
+    config: { type: 'string' },
   },
 });
 const SEVERITY = Number(args.severity);
@@ -77,10 +79,11 @@ const SEVERITY = Number(args.severity);
 const UTK_PER_STRATUM = Number(args['utk-per-stratum']);
 const SIGNS_RUN = (args.signs?.split(',') ?? [...SIGN_NAMES]) as SignName[];
 const CACHE = join(ROOT, '.cache', 'pointing-game', SIMULATOR_VERSION, `severity-${SEVERITY}`);
+const slug = (name: string): string => name.replace(/[^a-z0-9]+/g, '-');
 /** Results of a run; the studio-only design (the first run) keeps the original name. */
 const RESULTS = join(
   CACHE,
-  `results${UTK_PER_STRATUM > 0 ? `-utk${UTK_PER_STRATUM}` : ''}${args.signs ? `-${args.signs.replaceAll(',', '+')}` : ''}.json`,
+  `results${UTK_PER_STRATUM > 0 ? `-utk${UTK_PER_STRATUM}` : ''}${args.signs ? `-${args.signs.replaceAll(',', '+')}` : ''}${args.config ? `-${slug(args.config)}` : ''}.json`,
 );
 /** Where `--contrast` saves a sign's attributions (per training design, like RESULTS). */
 const attributionsFile = (sign: SignName, sets: FeatureSetName[]): string =>
@@ -91,7 +94,14 @@ const attributionsFile = (sign: SignName, sets: FeatureSetName[]): string =>
 const CONFIGS: { name: string; sets: FeatureSetName[] }[] = [
   { name: 'faceres + morphometrics + colour', sets: ['faceres', 'morphometrics', 'colour'] },
   { name: 'morphometrics + colour', sets: ['morphometrics', 'colour'] },
+  // Added after the first run, with faceres-lower (the default acromegaly screen's new descriptor).
+  {
+    name: 'faceres + faceres-lower + morphometrics + colour',
+    sets: ['faceres', 'faceres-lower', 'morphometrics', 'colour'],
+  },
 ];
+const CONFIGS_RUN = args.config ? CONFIGS.filter((c) => c.name === args.config) : CONFIGS.slice(0, 2);
+if (CONFIGS_RUN.length === 0) throw new Error(`--config: one of ${CONFIGS.map((c) => c.name).join(' | ')}`);
 
 /**
  * Studio identities split 70 / 70 by a seeded shuffle within each sex; UTKFace adults (no identity
@@ -240,7 +250,7 @@ function judge(a: RegionAttribution, targets: Set<RegionName>, file: string): Ou
 
 const { A, B } = identitySplit();
 const inA = new Set(A.map((p) => p.subjectId));
-const allSets = [...new Set(CONFIGS.flatMap((c) => c.sets))];
+const allSets = [...new Set(CONFIGS_RUN.flatMap((c) => c.sets))];
 
 /** A sign's phantoms with their features, split into training identities and held-out ones. */
 async function cohortOf(sign: SignName) {
@@ -303,7 +313,7 @@ async function run(): Promise<Results> {
         `  ${c.usable.length} usable photos; training ${c.train.length} photos; ${heldOutPhantoms.length} held-out phantoms`,
       );
       results[sign] = {};
-      for (const config of CONFIGS) {
+      for (const config of CONFIGS_RUN) {
         const { trained, bundle } = trainOn(sign, config, c);
         const C = (trained.model.hyperParameters as { C: number }).C;
         const target = explainTarget(bundle);
@@ -466,8 +476,16 @@ if (args.example) {
 } else if (args.changes) {
   await measureChanges();
 } else {
-  const results = args['report-only'] ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Results) : await run();
-  if (!args['report-only']) writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+  if (!args['report-only']) writeFileSync(RESULTS, JSON.stringify(await run(), null, 2) + '\n');
+  // The report: the first run (results.json) with each separately run configuration merged in.
+  const read = (f: string): Results => JSON.parse(readFileSync(f, 'utf8')) as Results;
+  const results = read(join(CACHE, 'results.json'));
+  for (const config of CONFIGS.slice(2)) {
+    const f = join(CACHE, `results-${slug(config.name)}.json`);
+    if (!existsSync(f)) continue;
+    for (const [sign, byConfig] of Object.entries(read(f)))
+      if (sign !== 'meta') Object.assign((results[sign] ??= {}), byConfig);
+  }
   writeFileSync(
     join(ROOT, 'docs', 'proof-pointing-game.md'),
     pointingGameReport(results, {

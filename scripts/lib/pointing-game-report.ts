@@ -82,6 +82,10 @@ export function pointingGameReport(res: Results, ctx: ReportContext): string {
     'Tried later and not kept: adding 320 UTKFace adults (40 per sex × age band) to the training identities',
     '(`--utk-per-stratum 40`) lowered nose widening to 57/70 (morphometrics + colour: 30/70), so that run was stopped',
     'after its first sign; the low-resolution crops seem to teach the screens less about studio faces than they cost.',
+    'The third screen (faceres + faceres-lower + morphometrics + colour) was added later still, because the default',
+    "acromegaly screen now uses faceres-lower (FaceRes on the zoomed lower face); it was run once and is reported as it",
+    'is: it detects the nose and mandible signs better (held-out AUC) but points worse on most signs — masking the chin',
+    'or cheeks changes much of what the zoomed network sees, so lower-face neighbours compete with the target.',
     '',
   ];
   for (const config of CONFIGS) {
