@@ -51,6 +51,9 @@ export interface ExplainRunResult {
   outDir: string;
 }
 
+/** Stems of the files a run writes besides the per-photo ones. */
+const RUN_FILES = new Set(['baseline', 'cohort', 'agreement', 'explanations']);
+
 interface Target {
   file: string;
   subject?: string;
@@ -111,7 +114,10 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
   const baseline = await resolveBaseline({ ...options, model: bundle }, className);
   const explainer = await createExplainer({ ...options, model: bundle, baseline: baseline?.baseline });
   await mkdir(options.out, { recursive: true });
-  const stems = uniqueStems(targets.map((t) => t.file));
+  // A photo named like a run file (cohort.jpg → cohort.json) must not overwrite it.
+  const stems = uniqueStems(targets.map((t) => t.file)).map((stem) =>
+    RUN_FILES.has(stem.toLowerCase()) ? `${stem}.photo` : stem,
+  );
   const explained: ExplainRunResult['explained'] = [];
   const cohort: CohortPhoto[] = [];
   try {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -119,7 +120,10 @@ test('endoface explain --baseline measures it on normal photos, writes baseline.
   const out = join(dir, 'out');
   const r = runCli(['explain', '--model', model, photo, '--out', out, '--baseline', normals, ...common]);
   assert.equal(r.status, 0, r.stderr + r.stdout);
-  assert.match(r.stdout, /regions ranked by contrast to 3 normal faces \(2 not usable: not_normal, no_face\)/);
+  assert.match(
+    r.stdout,
+    /regions ranked by contrast to 3 normal faces \(2 not usable: not_normal, no_face\)/,
+  );
   const baseline = JSON.parse(await readFile(join(out, 'baseline.json'), 'utf8')) as RegionBaseline;
   assert.equal(baseline.n, 3);
   assert.equal(baseline.screen, 'crafted');
@@ -134,6 +138,16 @@ test('endoface explain --baseline measures it on normal photos, writes baseline.
   // Only nose and lips measurements are weighed: every other region has no effect, here or on normals.
   for (const x of e.regions.regions.filter((x) => x.region !== 'nose' && x.region !== 'lips'))
     assert.equal(x.contrast, 0);
+
+  // A photo named like a run file gets its own name: baseline.json keeps the baseline.
+  const named = join(dir, 'named');
+  await mkdir(named);
+  await copyFile(photo, join(named, 'baseline.jpg'));
+  const r6 = runCli(['explain', '--model', model, named, '--out', named, '--baseline', normals, ...common]);
+  assert.equal(r6.status, 0, r6.stderr);
+  const kept = JSON.parse(await readFile(join(named, 'baseline.json'), 'utf8')) as RegionBaseline;
+  assert.deepEqual(kept.byRegion, baseline.byRegion);
+  assert.ok(existsSync(join(named, 'baseline.photo.json')));
 
   // The written baseline is reused as is.
   const again = join(dir, 'again');
