@@ -27,14 +27,13 @@ import {
   type BaselineSettings,
   type RegionBaseline,
 } from './baseline.js';
-import { defaultFillSigma } from './fill.js';
 import { createDescriptorRunner } from './descriptor-runner.js';
 import { occlusionMap, OCCLUSION_GRIDS, type OcclusionGrid, type OcclusionMap } from './occlusion.js';
 import {
   explainTarget,
   prepareFace,
+  resolveFill,
   type ExplainTarget,
-  FILL_DETAILS,
   type FillDetail,
   type PreparedFace,
 } from './perturb.js';
@@ -140,12 +139,19 @@ export interface Explainer {
    * The region baseline of this screen over normal faces: each photo's region attribution (no
    * heatmap, saliency or checks), then the per-region median on the logit scale. Photos that cannot
    * be explained are returned in `failed` with their reason code. Pass the result as
-   * `ExplainOptions.baseline` (or save it: it is plain JSON).
+   * `ExplainOptions.baseline` or to `useBaseline` (or save it: it is plain JSON).
    */
   measureBaseline(
     photos: readonly BaselinePhoto[],
     onProgress?: (done: number, total: number, file: string) => void,
   ): Promise<{ baseline: RegionBaseline; failed: { file: string; code: string; message: string }[] }>;
+  /**
+   * Ranks regions by contrast to this baseline from now on (`undefined`: by importance again).
+   *
+   * @throws `invalid_option` for a baseline of another screen, class, bundle or fill, or an
+   *   isotonic-calibrated screen
+   */
+  useBaseline(baseline: RegionBaseline | undefined): void;
   dispose(): Promise<void>;
 }
 
@@ -191,15 +197,17 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
     screen: target.screen.name,
     explainedClass: target.screen.classes[target.classIndex],
     bundle: `${bundle.metadata.name}@${bundle.metadata.version}`,
-    fill: {
-      detail: lookUpOption('fill detail', options.fillDetail ?? 'mean-face', FILL_DETAILS),
-      sigmaPx: options.fillSigmaPx ?? defaultFillSigma(faceConfig.align.size),
-    },
+    fill: resolveFill({ sigmaPx: options.fillSigmaPx, detail: options.fillDetail }, faceConfig.align.size),
   };
-  if (options.baseline !== undefined) {
-    assertContrastable(target);
-    assertBaselineFits(options.baseline, explained);
-  }
+  let baseline: RegionBaseline | undefined;
+  const useBaseline = (b: RegionBaseline | undefined): void => {
+    if (b !== undefined) {
+      assertContrastable(target);
+      assertBaselineFits(b, explained);
+    }
+    baseline = b;
+  };
+  useBaseline(options.baseline);
   /** Decode, find the face, refuse a status outside `admit`, and prepare it for masking. */
   const prepare = async (input: string | Buffer, covariates: { sex?: Sex; age?: number }) => {
     const photo = await decodeImage(input, faceConfig.image);
@@ -223,6 +231,7 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
     bundle,
     target,
     dispose: () => runner.close(),
+    useBaseline,
     async measureBaseline(photos, onProgress) {
       assertContrastable(target);
       const attributions: RegionAttribution[] = [];
@@ -261,8 +270,8 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
       const masked = await attributeRegions(target, face, runner);
       const rows = masked.rows;
       const attribution =
-        options.baseline !== undefined
-          ? contrastToBaseline(masked.attribution, options.baseline, explained)
+        baseline !== undefined
+          ? contrastToBaseline(masked.attribution, baseline, explained)
           : masked.attribution;
       timings.regionsMs = ms(t);
       const explanation: PhotoExplanation = {

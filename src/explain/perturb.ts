@@ -107,6 +107,21 @@ export interface PrepareOptions {
 export const FILL_DETAILS = ['mean-face', 'none'] as const;
 export type FillDetail = (typeof FILL_DETAILS)[number];
 
+/**
+ * The fill's settings with their defaults: the mean face's detail and σ = 5 % of the crop side.
+ *
+ * @throws `invalid_option` for an unknown detail
+ */
+export function resolveFill(
+  fill: PrepareOptions['fill'] = {},
+  cropSide: number,
+): { detail: FillDetail; sigmaPx: number } {
+  return {
+    detail: lookUpOption('fill.detail', fill.detail ?? 'mean-face', FILL_DETAILS),
+    sigmaPx: fill.sigmaPx ?? defaultFillSigma(cropSide),
+  };
+}
+
 /** Regions of each hand-crafted feature, as indices into REGION_NAMES. */
 const FEATURE_REGIONS = {
   morphometrics: MORPHOMETRICS.map((m) => m.regions.map((r) => REGION_NAMES.indexOf(r))),
@@ -160,8 +175,7 @@ export async function prepareFace(
     morphometrics: features.morphometrics!,
     colour: features.colour!,
   });
-  const sigmaPx = options.fill?.sigmaPx ?? defaultFillSigma(width);
-  const detail = lookUpOption('fill.detail', options.fill?.detail ?? 'mean-face', FILL_DETAILS);
+  const { sigmaPx, detail } = resolveFill(options.fill, width);
   const fill: FillOptions = {
     sigmaPx,
     fallback: meanColour(aligned.image, faceMask),

@@ -15,7 +15,7 @@ import { renderSvg, svgToPng } from '../report/plots.js';
 import { agreementChartSpec, regionAgreement, type RegionAgreement } from './agreement.js';
 import { cohortRegionImportance, type CohortPhoto, type CohortRegionImportance } from './cohort.js';
 import type { RegionBaseline } from './baseline.js';
-import { createExplainer, type ExplainOptions, type PhotoExplanation } from './explain.js';
+import { createExplainer, type Explainer, type ExplainOptions, type PhotoExplanation } from './explain.js';
 import { explainTarget } from './perturb.js';
 import { explanationFigures } from './figures.js';
 import { conditionOf, parseHumanRoiCsv, type RoiCondition } from './human-roi.js';
@@ -111,16 +111,18 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
       options.condition ?? className,
       options.condition ? '--condition' : `explained class "${className}" (give --condition)`,
     );
-  const baseline = await resolveBaseline({ ...options, model: bundle }, className);
-  const explainer = await createExplainer({ ...options, model: bundle, baseline: baseline?.baseline });
-  await mkdir(options.out, { recursive: true });
   // A photo named like a run file (cohort.jpg → cohort.json) must not overwrite it.
   const stems = uniqueStems(targets.map((t) => t.file)).map((stem) =>
     RUN_FILES.has(stem.toLowerCase()) ? `${stem}.photo` : stem,
   );
   const explained: ExplainRunResult['explained'] = [];
   const cohort: CohortPhoto[] = [];
+  let baseline: ExplainRunResult['baseline'];
+  const explainer = await createExplainer({ ...options, model: bundle, baseline: undefined });
   try {
+    baseline = await resolveBaseline(explainer, options, className);
+    explainer.useBaseline(baseline?.baseline);
+    await mkdir(options.out, { recursive: true });
     for (const [i, t] of targets.entries()) {
       options.onProgress?.(i, targets.length, t.file);
       try {
@@ -175,13 +177,14 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
 }
 
 /**
- * The run's baseline: given, read from a JSON file, or measured on normal photos with this run's
- * explainer settings (and written to `<out>/baseline.json`).
+ * The run's baseline: given, read from a JSON file, or measured on normal photos by the run's own
+ * explainer (same settings, same worker threads) and written to `<out>/baseline.json`.
  *
- * @throws `invalid_option` for a JSON file that is not a baseline; `empty_dataset` when no normal
- *   photo could be explained
+ * @throws `invalid_option` for a file that is not JSON (the explainer refuses one that is not a
+ *   baseline of its screen); `empty_dataset` when no normal photo could be explained
  */
 async function resolveBaseline(
+  explainer: Explainer,
   options: ExplainRunOptions,
   className: string,
 ): Promise<ExplainRunResult['baseline']> {
@@ -189,17 +192,14 @@ async function resolveBaseline(
   if (source === undefined) return undefined;
   if (typeof source !== 'string') return { baseline: source, failed: [] };
   if (extname(source).toLowerCase() === '.json') {
-    let parsed: unknown;
     try {
-      parsed = JSON.parse(await readFile(source, 'utf8'));
+      return { baseline: JSON.parse(await readFile(source, 'utf8')) as RegionBaseline, failed: [] };
     } catch (e) {
       throw new EndofaceError('invalid_option', `--baseline ${source}: ${(e as Error).message}`, {
         parameter: 'baseline',
         value: source,
       });
     }
-    // createExplainer refuses it unless it is a baseline of this screen, bundle and fill.
-    return { baseline: parsed as RegionBaseline, failed: [] };
   }
   const { targets, missing } = await resolveTargets([source]);
   const failed = missing.map((file) => ({ file, code: 'file_not_found', message: `no such file: ${file}` }));
@@ -211,15 +211,10 @@ async function resolveBaseline(
       code: 'not_normal',
       message: `labelled "${className}", the explained class`,
     });
-  const measurer = await createExplainer({ ...options, baseline: undefined, heatmap: 'none' });
-  try {
-    const measured = await measurer.measureBaseline(normals, options.onBaselineProgress);
-    await mkdir(options.out, { recursive: true });
-    await writeFile(join(options.out, 'baseline.json'), JSON.stringify(measured.baseline, null, 2) + '\n');
-    return { baseline: measured.baseline, failed: [...failed, ...measured.failed] };
-  } finally {
-    await measurer.dispose();
-  }
+  const measured = await explainer.measureBaseline(normals, options.onBaselineProgress);
+  await mkdir(options.out, { recursive: true });
+  await writeFile(join(options.out, 'baseline.json'), JSON.stringify(measured.baseline, null, 2) + '\n');
+  return { baseline: measured.baseline, failed: [...failed, ...measured.failed] };
 }
 
 function summaryCsv(explained: ExplainRunResult['explained'], failed: ExplainRunResult['failed']): string {

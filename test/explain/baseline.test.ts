@@ -116,9 +116,26 @@ test('endoface explain --baseline measures it on normal photos, writes baseline.
       `\n${blank},control,female\n${dataPath('webmorph-canada', 'images', '019f.jpg')},case,female\n`,
   );
   const photo = dataPath('webmorph-3dsk', 'images', 'male_alex.jpg');
-  const common = ['--workers', '0', '--no-heatmap', '--no-saliency', '--no-sanity'];
+  /** `endoface explain` of `input` into `out` with `--baseline`, regions only. */
+  const explain = (input: string, out: string, baseline: string, ...more: string[]) =>
+    runCli([
+      'explain',
+      '--model',
+      model,
+      input,
+      '--out',
+      out,
+      '--baseline',
+      baseline,
+      '--workers',
+      '0',
+      '--no-heatmap',
+      '--no-saliency',
+      '--no-sanity',
+      ...more,
+    ]);
   const out = join(dir, 'out');
-  const r = runCli(['explain', '--model', model, photo, '--out', out, '--baseline', normals, ...common]);
+  const r = explain(photo, out, normals);
   assert.equal(r.status, 0, r.stderr + r.stdout);
   assert.match(
     r.stdout,
@@ -143,7 +160,7 @@ test('endoface explain --baseline measures it on normal photos, writes baseline.
   const named = join(dir, 'named');
   await mkdir(named);
   await copyFile(photo, join(named, 'baseline.jpg'));
-  const r6 = runCli(['explain', '--model', model, named, '--out', named, '--baseline', normals, ...common]);
+  const r6 = explain(named, named, normals);
   assert.equal(r6.status, 0, r6.stderr);
   const kept = JSON.parse(await readFile(join(named, 'baseline.json'), 'utf8')) as RegionBaseline;
   assert.deepEqual(kept.byRegion, baseline.byRegion);
@@ -151,17 +168,7 @@ test('endoface explain --baseline measures it on normal photos, writes baseline.
 
   // The written baseline is reused as is.
   const again = join(dir, 'again');
-  const r2 = runCli([
-    'explain',
-    '--model',
-    model,
-    photo,
-    '--out',
-    again,
-    '--baseline',
-    join(out, 'baseline.json'),
-    ...common,
-  ]);
+  const r2 = explain(photo, again, join(out, 'baseline.json'));
   assert.equal(r2.status, 0, r2.stderr);
   const e2 = JSON.parse(await readFile(join(again, 'male_alex.json'), 'utf8')) as PhotoExplanation;
   assert.deepEqual(
@@ -171,29 +178,17 @@ test('endoface explain --baseline measures it on normal photos, writes baseline.
   // A baseline of another screen, or a file that is not one, is refused with a reason.
   const foreign = join(dir, 'foreign.json');
   await writeFile(foreign, JSON.stringify({ ...baseline, screen: 'other' }));
-  const r3 = runCli(['explain', '--model', model, photo, '--out', again, '--baseline', foreign, ...common]);
+  const r3 = explain(photo, again, foreign);
   assert.equal(r3.status, 1);
   assert.match(r3.stderr, /invalid_option: the region baseline was measured for screen "other"/);
   for (const bad of ['{"byRegion": {}}', 'null', JSON.stringify({ ...baseline, n: 'lots' })]) {
     await writeFile(foreign, bad);
-    const r4 = runCli(['explain', '--model', model, photo, '--out', again, '--baseline', foreign, ...common]);
+    const r4 = explain(photo, again, foreign);
     assert.equal(r4.status, 1, bad);
     assert.match(r4.stderr, /invalid_option: not a region baseline/, bad);
   }
   // Measured with one fill, refused with another: the fill is what the baseline corrects for.
-  const r5 = runCli([
-    'explain',
-    '--model',
-    model,
-    photo,
-    '--out',
-    again,
-    '--baseline',
-    join(out, 'baseline.json'),
-    '--fill-detail',
-    'none',
-    ...common,
-  ]);
+  const r5 = explain(photo, again, join(out, 'baseline.json'), '--fill-detail', 'none');
   assert.equal(r5.status, 1);
   assert.match(r5.stderr, /invalid_option: the region baseline was measured for .*fill mean-face/);
 });
