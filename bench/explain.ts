@@ -8,7 +8,8 @@
  * Usage: npx tsx bench/explain.ts [--workers 2]
  */
 import { cpus, loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { DATA as SHARED_DATA } from '../scripts/lib/public-data.js';
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import {
@@ -29,7 +30,7 @@ import { craftedBundle, randomWeights } from '../test/explain/helpers.js';
 
 const { values: args } = parseArgs({ options: { workers: { type: 'string', default: '2' } } });
 const WORKERS = Number(args.workers);
-const DATA = resolve('..', 'shared', 'data', 'webmorph-3dsk');
+const DATA = join(SHARED_DATA, 'webmorph-3dsk');
 const files = readFileSync(join(DATA, 'labels.csv'), 'utf8')
   .trim()
   .split('\n')

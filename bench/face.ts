@@ -5,10 +5,10 @@
  * Usage: npx tsx bench/face.ts [workers=2]
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { DATA } from '../scripts/lib/public-data.js';
 import { analyzeFace, analyzeFaceBatch } from '../src/face/index.js';
 
-const DATA = resolve('..', 'shared', 'data');
 const files = ['webmorph-3dsk', 'webmorph-canada'].flatMap((set) =>
   readFileSync(join(DATA, set, 'labels.csv'), 'utf8')
     .trim()

@@ -4,11 +4,12 @@
  * Usage: npx tsx bench/features.ts
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { DATA as SHARED_DATA } from '../scripts/lib/public-data.js';
 import { analyzeFace } from '../src/face/index.js';
 import { computeColourFeatures, computeDescriptors, computeMorphometrics, DESCRIPTOR_IDS } from '../src/features/index.js';
 
-const DATA = resolve('..', 'shared', 'data', 'webmorph-canada');
+const DATA = join(SHARED_DATA, 'webmorph-canada');
 const files = readFileSync(join(DATA, 'labels.csv'), 'utf8').trim().split('\n').slice(1, 25).map((r) => join(DATA, r.split(',')[0]));
 const analyses: Awaited<ReturnType<typeof analyzeFace>>[] = [];
 for (const f of files) analyses.push(await analyzeFace(f));

@@ -6,12 +6,12 @@
  * Usage: npx tsx bench/simulate.ts
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { DATA } from '../scripts/lib/public-data.js';
 import { analyzeFace } from '../src/face/index.js';
 import { decodeImage } from '../src/image/index.js';
 import { simulatePhenotype } from '../src/simulate/index.js';
 
-const DATA = resolve('..', 'shared', 'data');
 const files = ['webmorph-3dsk', 'webmorph-canada'].flatMap((set) =>
   readFileSync(join(DATA, set, 'labels.csv'), 'utf8')
     .trim()

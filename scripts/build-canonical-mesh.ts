@@ -5,10 +5,10 @@
  * Deterministic: same photos, same models → same file. Usage: npx tsx scripts/build-canonical-mesh.ts
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { DATA } from './lib/public-data.js';
 import { analyzeFace } from '../src/face/index.js';
 
-const DATA = resolve('..', 'shared', 'data');
 const sets = ['webmorph-3dsk', 'webmorph-canada'];
 const sum = Array.from({ length: 468 }, () => [0, 0, 0]);
 let n = 0;

@@ -3,10 +3,10 @@
  * defaults in src/face/quality.ts. Usage: npx tsx scripts/calibrate-quality.ts [maxPerSet]
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { DATA } from './lib/public-data.js';
 import { analyzeFace } from '../src/face/index.js';
 
-const DATA = resolve('..', 'shared', 'data');
 const maxPerSet = Number(process.argv[2] ?? 200);
 const sets = [
   'webmorph-3dsk',

@@ -2,8 +2,8 @@
 // Runs every test/**/*.test.ts with Node's own test runner (TypeScript through tsx).
 // Node 20's --test does not expand globs, so the files are found here.
 // Usage: node scripts/run-tests.mjs [substring filter…]
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 function findTests(dir) {
@@ -14,6 +14,19 @@ function findTests(dir) {
     else if (name.endsWith('.test.ts')) out.push(path);
   }
   return out;
+}
+
+// The tests read real photos from the shared public face sets; say so once instead of 50 ENOENTs.
+// (Same rule as scripts/lib/public-data.ts, which this plain-JS runner cannot import.)
+const data = process.env.ENDOFACE_DATA
+  ? resolve(process.env.ENDOFACE_DATA)
+  : resolve(import.meta.dirname, '..', '..', 'shared', 'data');
+if (!existsSync(join(data, 'webmorph-3dsk', 'labels.csv'))) {
+  console.error(
+    `The tests need the shared public face sets, looked for at ${data}.\n` +
+      'Clone endoface beside them (../shared/data) or set ENDOFACE_DATA=/path/to/shared/data.',
+  );
+  process.exit(1);
 }
 
 const filters = process.argv.slice(2);

@@ -6,7 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createRandom } from '../../src/stats/index.js';
 
-export const DATA = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data');
+/** The shared public face sets: `ENDOFACE_DATA`, else ../shared/data beside the repo. */
+export const DATA = process.env.ENDOFACE_DATA
+  ? resolve(process.env.ENDOFACE_DATA)
+  : resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data');
 
 export interface PublicPhoto {
   file: string;

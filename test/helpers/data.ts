@@ -1,8 +1,10 @@
-/** Paths to the shared public face sets (../shared/data beside the repo) and small readers for their labels. */
+/** Paths to the shared public face sets and small readers for their labels. */
 import { readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
+import { DATA } from '../../scripts/lib/public-data.js';
 
-export const DATA_DIR = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data');
+/** The shared public face sets (`ENDOFACE_DATA`, else ../shared/data beside the repo). */
+export const DATA_DIR = DATA;
 
 export function dataPath(...parts: string[]): string {
   return join(DATA_DIR, ...parts);
