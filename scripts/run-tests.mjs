@@ -16,15 +16,17 @@ function findTests(dir) {
   return out;
 }
 
-// The tests read real photos from the shared public face sets; say so once instead of 50 ENOENTs.
-// (Same rule as scripts/lib/public-data.ts, which this plain-JS runner cannot import.)
-const data = process.env.ENDOFACE_DATA
-  ? resolve(process.env.ENDOFACE_DATA)
-  : resolve(import.meta.dirname, '..', '..', 'shared', 'data');
-if (!existsSync(join(data, 'webmorph-3dsk', 'labels.csv'))) {
+// The tests read real photos and reference cases from the project's shared folder; say so once
+// instead of failing dozens of tests with ENOENT. (Same rule as scripts/lib/public-data.ts, which
+// this plain-JS runner cannot import.)
+const shared = process.env.ENDOFACE_SHARED
+  ? resolve(process.env.ENDOFACE_SHARED)
+  : resolve(import.meta.dirname, '..', '..', 'shared');
+const needed = [join(shared, 'data', 'webmorph-3dsk', 'labels.csv'), join(shared, 'reference', 'stats-case-a')];
+if (!needed.every((p) => existsSync(p))) {
   console.error(
-    `The tests need the shared public face sets, looked for at ${data}.\n` +
-      'Clone endoface beside them (../shared/data) or set ENDOFACE_DATA=/path/to/shared/data.',
+    `The tests need the project's shared folder (public face sets in data/, reference cases in reference/), looked for at ${shared}.\n` +
+      'Clone endoface beside it (../shared) or set ENDOFACE_SHARED=/path/to/shared.',
   );
   process.exit(1);
 }

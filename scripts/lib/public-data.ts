@@ -6,10 +6,12 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createRandom } from '../../src/stats/index.js';
 
-/** The shared public face sets: `ENDOFACE_DATA`, else ../shared/data beside the repo. */
-export const DATA = process.env.ENDOFACE_DATA
-  ? resolve(process.env.ENDOFACE_DATA)
-  : resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data');
+/** The project's shared folder (public face sets, statistics reference cases): `ENDOFACE_SHARED`, else ../shared beside the repo. */
+export const SHARED = process.env.ENDOFACE_SHARED
+  ? resolve(process.env.ENDOFACE_SHARED)
+  : resolve(import.meta.dirname, '..', '..', '..', 'shared');
+/** The public face sets. */
+export const DATA = join(SHARED, 'data');
 
 export interface PublicPhoto {
   file: string;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { DATA } from '../../scripts/lib/public-data.js';
 
-/** The shared public face sets (`ENDOFACE_DATA`, else ../shared/data beside the repo). */
+/** The shared public face sets (`ENDOFACE_SHARED`/data, else ../shared/data beside the repo). */
 export const DATA_DIR = DATA;
 
 export function dataPath(...parts: string[]): string {
