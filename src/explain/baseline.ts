@@ -15,6 +15,7 @@
 import { EndofaceError } from '../errors.js';
 import { REGION_NAMES, type RegionName } from '../face/regions.js';
 import { median } from '../model/index.js';
+import { clampedLogit } from '../stats/index.js';
 import type { RegionAttribution } from './attribution.js';
 
 /** What a baseline must match to be used: the screen, class, bundle and masking it was measured with. */
@@ -38,14 +39,10 @@ export interface RegionBaseline extends BaselineSettings {
 
 /** Scores are clamped to [EPS, 1 − EPS] before the logit (a saturated score stays finite). */
 const EPS = 1e-9;
-const logit = (p: number): number => {
-  const q = Math.min(1 - EPS, Math.max(EPS, p));
-  return Math.log(q / (1 - q));
-};
 
 /** logit(score) − logit(masked score): a region's importance on the logit scale. */
 export function logitImportance(score: number, maskedScore: number): number {
-  return logit(score) - logit(maskedScore);
+  return clampedLogit(score, EPS) - clampedLogit(maskedScore, EPS);
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { WeightedStatistic } from './bootstrap.js';
 import { aucFromCounts, averagePrecisionFromCounts, countAtThresholds, sortScores } from './confusion.js';
+import { clampedLogit } from './distributions.js';
 import { fitLogistic } from './logistic.js';
 import { checkBinaryInput, checkProbabilities, type NumericArray } from './validate.js';
 
@@ -65,10 +66,7 @@ export function createMetricsStatistic(
     return k;
   });
   const logit = new Float64Array(s.length);
-  for (let i = 0; i < s.length; i++) {
-    const p = Math.min(1 - 1e-15, Math.max(1e-15, s[i]));
-    logit[i] = Math.log(p / (1 - p));
-  }
+  for (let i = 0; i < s.length; i++) logit[i] = clampedLogit(s[i]);
   const names: string[] = ['auc', 'averagePrecision'];
   if (probabilities) names.push('brier', 'calibrationSlope', 'calibrationIntercept');
   for (const t of thresholds) for (const m of THRESHOLD_METRIC_NAMES) names.push(thresholdMetricName(m, t));

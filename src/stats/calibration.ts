@@ -2,7 +2,7 @@
  * Calibration: does a predicted probability of 0.7 mean 70 % of such cases are positive? Brier
  * score, the reliability curve, and the calibration slope and intercept.
  */
-import { normalCritical, percentileSorted } from './distributions.js';
+import { clampedLogit, normalCritical, percentileSorted } from './distributions.js';
 import { fitLogistic } from './logistic.js';
 import { wilsonInterval } from './proportions.js';
 import type { ConfidenceInterval, ProportionEstimate, StatsWarning } from './types.js';
@@ -172,12 +172,8 @@ export function calibrationSlopeIntercept(
   const x = new Float64Array(p.length);
   let clipped = 0;
   for (let i = 0; i < p.length; i++) {
-    let v = p[i];
-    if (v < eps || v > 1 - eps) {
-      v = Math.min(1 - eps, Math.max(eps, v));
-      clipped++;
-    }
-    x[i] = Math.log(v / (1 - v));
+    if (p[i] < eps || p[i] > 1 - eps) clipped++;
+    x[i] = clampedLogit(p[i], eps);
   }
   if (clipped > 0) {
     warnings.push({

@@ -5,6 +5,15 @@
 
 const SQRT_2PI = Math.sqrt(2 * Math.PI);
 
+/**
+ * log(p / (1 − p)) with p clamped to [eps, 1 − eps] first, so that a score of exactly 0 or 1 (a
+ * saturated model, or a probability rounded in a file) stays finite.
+ */
+export function clampedLogit(p: number, eps = 1e-15): number {
+  const q = Math.min(1 - eps, Math.max(eps, p));
+  return Math.log(q / (1 - q));
+}
+
 /** Standard normal density. */
 export function normalPdf(x: number): number {
   return Math.exp(-0.5 * x * x) / SQRT_2PI;

@@ -88,7 +88,7 @@ export {
   type PredictionTable,
   type ReaderRatingTable,
 } from './csv.js';
-export { normalCdf, normalQuantile } from './distributions.js';
+export { clampedLogit, normalCdf, normalQuantile } from './distributions.js';
 export { createRandom, type Random } from './random.js';
 export type {
   ConfidenceInterval,
