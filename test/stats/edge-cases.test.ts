@@ -5,6 +5,7 @@ import {
   averagePrecisionScore,
   brierScoreLoss,
   calibrationSlopeIntercept,
+  clampedLogit,
   delongCi,
   delongTest,
   diagnosticAccuracy,
@@ -100,4 +101,16 @@ test('NaN, Infinity or missing scores are rejected with the index named', () => 
     () => delongCi([0, 1], [0.2, 0.4], { level: 95 }),
     code('invalid_parameter', { parameter: 'level' }),
   );
+});
+
+test('clampedLogit: the logit in between, finite and symmetric at saturated scores', () => {
+  assert.equal(clampedLogit(0.5), 0);
+  assert.ok(Math.abs(clampedLogit(0.8) - Math.log(4)) < 1e-12);
+  assert.ok(Math.abs(clampedLogit(0) - Math.log(1e-15 / (1 - 1e-15))) < 1e-12);
+  // Symmetric up to the rounding of 1 − 1e-15 in binary (its distance to 1 is 0.9992e-15, not 1e-15).
+  assert.ok(Math.abs(clampedLogit(1) + clampedLogit(0)) < 1e-3);
+  assert.ok(clampedLogit(1) > 34.5);
+  // A looser clamp (the explain baseline's) bounds it sooner (again up to the rounding of 1 − 1e-9).
+  assert.ok(Math.abs(clampedLogit(1, 1e-9) - Math.log((1 - 1e-9) / 1e-9)) < 1e-6);
+  assert.equal(clampedLogit(1e-20, 1e-9), clampedLogit(0, 1e-9));
 });
