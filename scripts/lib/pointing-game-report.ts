@@ -5,11 +5,18 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REGION_NAMES, type RegionName } from '../../src/face/regions.js';
+import { mirrorRegion, REGION_NAMES, type RegionName } from '../../src/face/regions.js';
 import type { FeatureSetName } from '../../src/features/index.js';
-import { contrastToBaseline, regionBaselineOf, type RegionAttribution } from '../../src/explain/index.js';
+import {
+  contrastToBaseline,
+  logitImportance,
+  rankingLead,
+  regionBaselineOf,
+  type RegionAttribution,
+} from '../../src/explain/index.js';
 import { defaultFillSigma } from '../../src/explain/fill.js';
 import { DISCLAIMER } from '../../src/model/index.js';
+import { leadSection } from './pointing-game-lead.js';
 import { rulesSection } from './pointing-game-rules.js';
 import { SIGNS, SIMULATOR_VERSION, type SignName } from '../../src/simulate/index.js';
 
@@ -32,16 +39,7 @@ export interface ReportContext {
 
 /** Targets of a sign: its regions, plus the mirror of any sided region (all current signs list both). */
 export function targetsOf(sign: SignName): Set<RegionName> {
-  const out = new Set<RegionName>(SIGNS[sign].regions);
-  for (const r of SIGNS[sign].regions) {
-    const mirror = r.endsWith('Right')
-      ? r.replace(/Right$/, 'Left')
-      : r.endsWith('Left')
-        ? r.replace(/Left$/, 'Right')
-        : r;
-    if ((REGION_NAMES as readonly string[]).includes(mirror)) out.add(mirror as RegionName);
-  }
-  return out;
+  return new Set(SIGNS[sign].regions.flatMap((r) => [r, mirrorRegion(r)]));
 }
 
 export function pointingGameReport(res: Results, ctx: ReportContext): string {
@@ -118,6 +116,7 @@ export function pointingGameReport(res: Results, ctx: ReportContext): string {
   );
   lines.push(...contrastSection(ctx));
   lines.push(...rulesSection(CACHE, CONFIGS, SIGNS_RUN, targetsOf));
+  lines.push(...leadSection(CACHE, CONFIGS, SIGNS_RUN, targetsOf));
   if (ctx.crossFit) lines.push(...crossFitSection(ctx.crossFit, res, ctx));
   if (existsSync(join(CACHE, 'changes.json')))
     lines.push(
@@ -231,6 +230,9 @@ function asAttribution(a: SavedAttribution): RegionAttribution {
     together: none,
     reference: '',
     rankedBy: 'importance',
+    lead: rankingLead(
+      regions.map((x) => ({ region: x.region, value: logitImportance(a.score, x.maskedScore) })),
+    ),
   };
 }
 

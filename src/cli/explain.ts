@@ -96,8 +96,10 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags): Pro
     const sanity = e.sanity
       ? `  [randomisation ρ ${e.sanity.randomisation.meanSpearman?.toFixed(2) ?? 'n/a'}, deletion ${e.sanity.deletion.passed ? 'beats' : 'does not beat'} random]`
       : '';
+    const { lead } = e.regions;
+    const clarity = `${lead.decisive ? 'decisive' : 'not decisive'}: leads ${lead.over} by ${lead.logit.toFixed(2)} logit`;
     console.log(
-      `${basename(file)}  P(${e.screen.explainedClass}) ${e.score.toFixed(3)}  top: ${top}${sanity}`,
+      `${basename(file)}  P(${e.screen.explainedClass}) ${e.score.toFixed(3)}  top: ${top} (${clarity})${sanity}`,
     );
   }
   for (const f of result.failed) console.log(`${basename(f.file)}  not explained: ${f.code}: ${f.message}`);

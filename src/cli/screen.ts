@@ -65,8 +65,10 @@ export async function screenCommand(inputs: string[], opts: ScreenCliOptions): P
           `  most unusual regions: ${r.topRegions.map((t) => `${t.label} (${pct(t.percentile)})`).join(', ')}`,
         );
         for (const [screen, drivers] of Object.entries(r.drivers)) {
+          const lead = r.driverLead[screen];
           console.log(
-            `  ${screen} screen driven by: ${drivers.map((d) => `${d.label} (${d.importance >= 0 ? '+' : ''}${d.importance.toFixed(3)})`).join(', ')}`,
+            `  ${screen} screen driven by: ${drivers.map((d) => `${d.label} (${d.importance >= 0 ? '+' : ''}${d.importance.toFixed(3)})`).join(', ')}` +
+              ` — ${lead.decisive ? 'decisive' : 'not decisive'} (leads by ${lead.logit.toFixed(2)} logit)`,
           );
         }
         if (r.reference) console.log(`  compared with normal faces: ${r.reference}`);

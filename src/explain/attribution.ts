@@ -6,7 +6,9 @@
  */
 import { REGION_NAMES, REGIONS, type RegionName } from '../face/regions.js';
 import type { Matrix64 } from '../model/index.js';
+import { logitImportance } from './baseline.js';
 import type { DescriptorRunner } from './descriptor-runner.js';
+import { rankingLead, type RankingLead } from './lead.js';
 import {
   perturbedFeatureRows,
   regionsMask,
@@ -57,6 +59,11 @@ export interface RegionAttribution {
   rankedBy: 'importance' | 'contrast';
   /** The baseline of normal faces behind `contrast`. */
   baseline?: { method: string; n: number };
+  /**
+   * How clearly the first region leads the ranking (lead.ts): on the logit scale, over the best region
+   * outside its left/right pair; `decisive` explanations pointed at the changed region far more often.
+   */
+  lead: RankingLead;
 }
 
 /** The perturbations of a region attribution: the face, each region alone, then every region. */
@@ -94,6 +101,10 @@ export function attributionFromScores(face: PreparedFace, scores: ArrayLike<numb
     },
     reference: face.reference.source,
     rankedBy: 'importance',
+    // Ranked by probability importance, led on the logit scale (the same order: both follow the masked score).
+    lead: rankingLead(
+      regions.map((x) => ({ region: x.region, value: logitImportance(score, x.maskedScore) })),
+    ),
   };
 }
 

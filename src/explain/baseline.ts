@@ -17,6 +17,7 @@ import { REGION_NAMES, type RegionName } from '../face/regions.js';
 import { median } from '../model/index.js';
 import { clampedLogit } from '../stats/index.js';
 import type { RegionAttribution } from './attribution.js';
+import { rankingLead } from './lead.js';
 
 /** What a baseline must match to be used: the screen, class, bundle and masking it was measured with. */
 export interface BaselineSettings {
@@ -135,5 +136,11 @@ export function contrastToBaseline(
     }))
     .sort((x, y) => y.contrast - x.contrast);
   regions.forEach((r, i) => (r.rank = i + 1));
-  return { ...a, regions, rankedBy: 'contrast', baseline: { method: baseline.method, n: baseline.n } };
+  return {
+    ...a,
+    regions,
+    rankedBy: 'contrast',
+    baseline: { method: baseline.method, n: baseline.n },
+    lead: rankingLead(regions.map((r) => ({ region: r.region, value: r.contrast }))),
+  };
 }

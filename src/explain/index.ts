@@ -34,6 +34,7 @@ export {
   type RegionBaseline,
 } from './baseline.js';
 export { explanationFigures, type ExplanationFigures } from './figures.js';
+export { DECISIVE_LEAD_LOGIT, rankingLead, type RankingLead } from './lead.js';
 export {
   attributeRegions,
   attributionFromScores,

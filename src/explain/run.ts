@@ -233,6 +233,8 @@ function summaryCsv(explained: ExplainRunResult['explained'], failed: ExplainRun
     'deletion_auc_random',
     'error',
     'ranked_by',
+    'lead_logit',
+    'decisive',
   ];
   const rows = [
     ...explained.map(({ file, explanation: e }) => ({
@@ -244,6 +246,8 @@ function summaryCsv(explained: ExplainRunResult['explained'], failed: ExplainRun
       second_region: e.regions.regions[1].region,
       third_region: e.regions.regions[2].region,
       ranked_by: e.regions.rankedBy,
+      lead_logit: e.regions.lead.logit,
+      decisive: e.regions.lead.decisive,
       explained_by_regions: e.regions.together.explained,
       sum_of_importances: e.regions.together.sumOfImportances,
       randomisation_mean_spearman: e.sanity?.randomisation.meanSpearman ?? undefined,

@@ -275,6 +275,16 @@ export const VERTEX_REGION: Int8Array = (() => {
   return out;
 })();
 
+/** The same structure on the other side (`cheekRight` ↔ `cheekLeft`); a midline region is its own mirror. */
+export function mirrorRegion(name: RegionName): RegionName {
+  const other = name.endsWith('Right')
+    ? name.replace(/Right$/, 'Left')
+    : name.endsWith('Left')
+      ? name.replace(/Left$/, 'Right')
+      : name;
+  return other as RegionName;
+}
+
 /** The mesh indices of a region. */
 export function regionIndices(name: RegionName): number[] {
   const r = REGION_NAMES.indexOf(name);

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createExplainer, explanationFigures, type Explainer } from '../explain/index.js';
+import { createExplainer, explanationFigures, type Explainer, type RankingLead } from '../explain/index.js';
 import { uniqueStems } from '../io/files.js';
 import { REGIONS, type RegionName } from '../face/regions.js';
 import type { FeatureCache } from '../features/index.js';
@@ -30,6 +30,8 @@ export interface ScreenResult {
   topRegions: { region: RegionName; label: string; percentile: number; signs: string[] }[];
   /** Per screen: the regions whose masking lowers its probability most (region attribution), most important first. */
   drivers: Record<string, { region: RegionName; label: string; importance: number }[]>;
+  /** Per screen: how clearly the first driver leads the next structure (`decisive` from 1.5 logits, see lead.ts). */
+  driverLead: Record<string, RankingLead>;
   reference?: string;
   /** Figures written per screen: region importances painted on the photo, and the occlusion heatmap. */
   figures: Record<string, { regions: string; heatmap?: string }>;
@@ -92,6 +94,7 @@ function toResult(p: PhotoPrediction, topN: number): ScreenResult {
     conditions,
     topRegions,
     drivers: {},
+    driverLead: {},
     reference: p.normative ? `${p.normative.reference.stratum} (n = ${p.normative.reference.n})` : undefined,
     figures: {},
   };
@@ -113,6 +116,7 @@ async function explainPhoto(
     result.drivers[name] = r.explanation.regions.regions
       .slice(0, topN)
       .map((x) => ({ region: x.region, label: x.label, importance: x.importance }));
+    result.driverLead[name] = r.explanation.regions.lead;
     const figures = await explanationFigures(r);
     const regionsPath = join(outDir, 'photos', `${stem}.${name}.regions.png`);
     await writeFile(regionsPath, figures.regions);

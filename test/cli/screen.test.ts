@@ -16,6 +16,7 @@ interface Result {
   >;
   topRegions: { region: string; percentile: number }[];
   drivers: Record<string, { region: string; importance: number }[]>;
+  driverLead: Record<string, { over: string; logit: number; decisive: boolean }>;
   figures: Record<string, { regions: string }>;
 }
 
@@ -29,6 +30,7 @@ test('screen runs the whole system on the bundled examples', async () => {
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /not a medical device/);
   assert.match(r.stdout, /trained on SIMULATED signs/i);
+  assert.match(r.stdout, /screen driven by: .+ — (not )?decisive \(leads by \d+\.\d\d logit\)/);
   const json = JSON.parse(await readFile(join(out, 'screen.json'), 'utf8')) as {
     disclaimer: string;
     results: Result[];
@@ -44,6 +46,10 @@ test('screen runs the whole system on the bundled examples', async () => {
       assert.ok(v.screen.probability >= 0 && v.screen.probability <= 1);
       assert.ok(v.normative.percentile >= 0 && v.normative.percentile <= 100);
       assert.equal(x.drivers[c].length, 3);
+      // The first driver's lead is over a structure other than itself, and decisive from 1.5 logits.
+      const lead = x.driverLead[c];
+      assert.ok(lead.logit >= 0 && lead.over !== x.drivers[c][0].region, JSON.stringify(lead));
+      assert.equal(lead.decisive, lead.logit >= 1.5);
       assert.ok(existsSync(x.figures[c].regions), x.figures[c].regions);
     }
     assert.equal(x.topRegions.length, 3);

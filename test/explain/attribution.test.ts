@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   attributeRegions,
+  DECISIVE_LEAD_LOGIT,
   deletionCurve,
   explainTarget,
   importanceVector,
   inpaintMasked,
+  logitImportance,
   meanFaceDetail,
   modelRandomisationTest,
   occlusionMap,
@@ -52,6 +54,11 @@ test('a screen weighing one nose measurement credits the nose alone, with the si
   assert.ok(Math.abs(attribution.together.sumOfImportances - v[NOSE]) < 1e-12);
   // The masked score is the score at the reference value: σ(8·(ref − ref)) = 0.5.
   assert.ok(Math.abs(attribution.regions[0].maskedScore - 0.5) < 1e-9);
+  // Every other region is worth 0, so the nose leads by its own logit importance.
+  const noseLogit = logitImportance(attribution.score, attribution.regions[0].maskedScore);
+  assert.ok(Math.abs(attribution.lead.logit - noseLogit) < 1e-12 && noseLogit > 0);
+  assert.notEqual(attribution.lead.over, 'nose');
+  assert.equal(attribution.lead.decisive, noseLogit >= DECISIVE_LEAD_LOGIT);
   // Below the reference, the sign flips.
   const low = craftedBundle(['morphometrics'], { [column]: 8 }, { means: { [column]: x + 0.1 } });
   const lowTarget = explainTarget(low);
@@ -95,6 +102,10 @@ test('colour features are neutralised per region: a cheek-redness screen credits
   v.forEach(
     (imp, r) => !CHEEKS.includes(r) && assert.equal(imp, 0, `${REGION_NAMES[r]} has importance ${imp}`),
   );
+  // The cheeks tie for first; the lead is over the best region that is not a cheek (worth 0).
+  assert.ok(!['cheekRight', 'cheekLeft'].includes(attribution.lead.over));
+  const cheek = attribution.regions[0];
+  assert.ok(Math.abs(attribution.lead.logit - logitImportance(attribution.score, cheek.maskedScore)) < 1e-12);
   assert.ok(
     Math.abs(attribution.together.allMaskedScore - 0.5) < 1e-12,
     'all masked: cheekA at the reference',

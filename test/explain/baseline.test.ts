@@ -67,6 +67,9 @@ test('the baseline is the per-region median logit importance over normal faces; 
   const nose = c.regions[0];
   assert.ok(Math.abs(nose.contrast! - logitImportance(0.7, 0.5)) < 1e-12);
   assert.equal(nose.importance, face.regions.find((r) => r.region === 'nose')!.importance, 'importance kept');
+  // The lead follows the contrast ranking (the nose is midline: it leads whatever comes second).
+  assert.equal(c.lead.over, c.regions[1].region);
+  assert.ok(Math.abs(c.lead.logit - (nose.contrast! - c.regions[1].contrast!)) < 1e-12);
   assert.throws(() => contrastToBaseline(face, baseline, { ...TARGET, explainedClass: 'control' }), {
     code: 'invalid_option',
   });

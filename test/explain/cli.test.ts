@@ -75,7 +75,17 @@ test('endoface explain writes overlay PNGs, a JSON per photo with ranked regions
   for (const f of ['explanations.csv', 'cohort.json', 'agreement.json', 'agreement.png', 'agreement.vl.json'])
     assert.ok(existsSync(join(out, f)), f);
   const csv = await readFile(join(out, 'explanations.csv'), 'utf8');
-  assert.equal(csv.trim().split('\n').length, 5, 'header, two photos, two failures');
+  const lines = csv.trim().split('\n');
+  assert.equal(lines.length, 5, 'header, two photos, two failures');
+  // Each explained photo says how clearly its first region leads, and calls it decisive from 1.5 logits.
+  const header = lines[0].split(',');
+  const [lead, decisive] = [header.indexOf('lead_logit'), header.indexOf('decisive')];
+  assert.ok(lead > 0 && decisive > 0, header.join(','));
+  for (const row of lines.slice(1, 3).map((l) => l.split(','))) {
+    assert.ok(Number(row[lead]) >= 0, row.join(','));
+    assert.equal(row[decisive], String(Number(row[lead]) >= 1.5));
+  }
+  assert.match(r.stdout, /\((not )?decisive: leads \w+ by \d+\.\d\d logit\)/);
 
   const bad = runCli([
     'explain',
