@@ -6,14 +6,30 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DECISIVE_LEAD_LOGIT, logitImportance, rankingLead } from '../../src/explain/index.js';
+import {
+  DECISIVE_LEAD_LOGIT,
+  importanceLead,
+  logitImportance,
+  rankingLead,
+  type RankingLead,
+} from '../../src/explain/index.js';
+import { median } from '../../src/model/index.js';
 import { REGION_NAMES, type RegionName } from '../../src/face/regions.js';
 import type { SignName } from '../../src/simulate/index.js';
+import { strictHit, tiedFirst } from './pointing-game-screen.js';
 
 /** The thresholds offered (logits), fixed before looking; the smallest that reaches the bar is chosen. */
 const GRID = [0.25, 0.5, 0.75, 1, 1.5, 2];
 /** Share of decisive explanations whose first region must be a target, for every screen. */
 const BAR = 0.9;
+
+interface Row {
+  lead: number;
+  pushes: boolean;
+  hit: boolean;
+  /** The first region (for where misses point). */
+  top: RegionName;
+}
 
 interface Saved {
   phantoms: { score: number; masked: Record<RegionName, number> }[];
@@ -21,19 +37,105 @@ interface Saved {
 }
 
 /** Per phantom (or, with `controls`, per normal face): the lead (logits) and whether the first region is a target. */
-function leadsOf(file: string, targets: Set<RegionName>, controls = false): { lead: number; hit: boolean }[] {
+function leadsOf(file: string, targets: Set<RegionName>, controls = false): Row[] {
   const saved = JSON.parse(readFileSync(file, 'utf8')) as Saved;
   return saved[controls ? 'controls' : 'phantoms'].map((a) => {
-    const values = REGION_NAMES.map((region) => ({
-      region,
-      value: logitImportance(a.score, a.masked[region]),
-    }));
-    const max = Math.max(...values.map((v) => v.value));
-    // Strict, as in the main tables: every region tied for first must be a target.
-    const hit = values.every((v) => v.value < max - 1e-12 || targets.has(v.region));
-    return { lead: rankingLead(values).logit, hit };
+    const regions = REGION_NAMES.map((region) => ({ region, maskedScore: a.masked[region] }));
+    // Hit as in the main tables (probability importance, strict on ties); lead as the tool computes it.
+    const values = regions.map((r) => ({ region: r.region, value: a.score - r.maskedScore }));
+    return {
+      ...leadOf(importanceLead(a.score, regions), values),
+      hit: strictHit(values, targets),
+      top: tiedFirst(values)[0],
+    };
   });
 }
+
+/**
+ * The same, ranked by contrast to normal faces (`--baseline`): each region's logit importance minus its
+ * median over the file's normal faces (the training side's unmodified photos).
+ */
+function contrastLeadsOf(file: string, targets: Set<RegionName>): Row[] {
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as Saved;
+  const base = new Map(
+    REGION_NAMES.map((r) => [r, median(saved.controls.map((c) => logitImportance(c.score, c.masked[r])))]),
+  );
+  return saved.phantoms.map((a) => {
+    const values = REGION_NAMES.map((region) => ({
+      region,
+      value: logitImportance(a.score, a.masked[region]) - base.get(region)!,
+    }));
+    return {
+      ...leadOf(rankingLead(values), values),
+      hit: strictHit(values, targets),
+      top: tiedFirst(values)[0],
+    };
+  });
+}
+
+/** The cross-fitted run's phantoms (all 140 studio identities, `--folds 4`), when it saved them. */
+function crossFitLines(runs: { name: string; rows?: Row[][] }[], signs: SignName[]): string[] {
+  const done = runs.filter((r) => r.rows);
+  if (done.length === 0) return [];
+  const cell = (rows: Row[]): string => {
+    const d = decisive(rows, DECISIVE_LEAD_LOGIT);
+    return `${d.length}/${rows.length} | **${share(d.filter((r) => r.hit).length, d.length)}**`;
+  };
+  return [
+    'On the cross-fitted run (below: every studio identity held out once, each by a screen trained on the other',
+    "folds; the development split's identities are among them, explained by other screens), decisive share and hits",
+    'among the decisive:',
+    '',
+    `| sign | ${done.map((r) => `${r.name}: decisive | hits among them`).join(' | ')} |`,
+    `|---|${done.map(() => '---|---').join('|')}|`,
+    ...signs.map((sign, s) => `| ${sign} | ${done.map((r) => cell(r.rows![s])).join(' | ')} |`),
+    `| all | ${done.map((r) => cell(r.rows!.flat())).join(' | ')} |`,
+    '',
+    'Where the decisive explanations missed, their first region was: ' +
+      done
+        .map((r) => {
+          const tops: Record<string, number> = {};
+          signs.forEach((sign, s) =>
+            decisive(r.rows![s], DECISIVE_LEAD_LOGIT)
+              .filter((x) => !x.hit)
+              .forEach((x) => (tops[`${x.top} (${sign})`] = (tops[`${x.top} (${sign})`] ?? 0) + 1)),
+          );
+          const list = Object.entries(tops)
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 3)
+            .map(([k, v]) => `${k} ${v}×`);
+          return `${r.name}: ${list.join(', ') || 'none'}`;
+        })
+        .join('; ') +
+      '. The chin is a region the lip sign moves more than the lips (last section).',
+    '',
+  ];
+}
+
+/** Decisive explanations when regions are ranked by contrast to normal faces, at the same threshold. */
+function contrastLines(runs: { name: string; dev: Row[][]; heldOut: Row[][] }[]): string[] {
+  const summary = (rows: Row[][]): string => {
+    const d = rows.map((sign) => decisive(sign, DECISIVE_LEAD_LOGIT));
+    const perSign = d.filter((x) => x.length > 0).map((x) => x.filter((r) => r.hit).length / x.length);
+    const all = d.flat();
+    return `${all.length}/${rows.flat().length} decisive, ${share(all.filter((r) => r.hit).length, all.length)} of them hits${perSign.length ? ` (per sign ${(100 * Math.min(...perSign)).toFixed(0)}–${(100 * Math.max(...perSign)).toFixed(0)} %)` : ''}`;
+  };
+  return [
+    'The threshold was chosen on rankings by importance. Ranked by contrast to normal faces (`--baseline`), the same',
+    `threshold gives, on the development split: ${runs.map((r) => `${r.name} ${summary(r.dev)}`).join('; ')}; on the`,
+    `held-out identities: ${runs.map((r) => `${r.name} ${summary(r.heldOut)}`).join('; ')}.`,
+    '',
+  ];
+}
+
+/** What a row keeps of a lead: its size, and whether the first region pushes towards the class at all. */
+const leadOf = (lead: RankingLead, values: { value: number }[]) => ({
+  lead: lead.logit,
+  pushes: Math.max(...values.map((v) => v.value)) > 0,
+});
+
+/** Rows that are decisive at threshold t (the library's rule, with t in place of DECISIVE_LEAD_LOGIT). */
+const decisive = (rows: Row[], t: number): Row[] => rows.filter((r) => r.pushes && r.lead >= t);
 
 const share = (k: number, n: number): string => (n ? `${k}/${n} = ${((100 * k) / n).toFixed(1)} %` : '–');
 
@@ -48,13 +150,12 @@ export function leadSection(
       const file = join(cache, `${prefix}attributions-${sign}-${config.sets.join('+')}.json`);
       return existsSync(file) ? leadsOf(file, targetsOf(sign), controls) : undefined;
     });
-    return bySign.every((x) => x) ? (bySign as { lead: number; hit: boolean }[][]) : undefined;
+    return bySign.every((x) => x) ? (bySign as Row[][]) : undefined;
   };
   const used = configs
     .map((c) => ({ config: c, dev: load('dev-', c), heldOut: load('', c), normal: load('', c, true) }))
     .filter((x) => x.dev && x.heldOut);
   if (used.length === 0) return [];
-  const decisive = (rows: { lead: number; hit: boolean }[], t: number) => rows.filter((r) => r.lead >= t);
   const devRows = GRID.map((t) => {
     const cells = used.map(({ dev }) => {
       const d = decisive(dev!.flat(), t);
@@ -77,7 +178,7 @@ export function leadSection(
       (r) => `| ${r.t} | ${r.cells.map((c) => `${c.n}/${c.of} → ${share(c.hits, c.n)}`).join(' | ')} |`,
     ),
     '',
-    `The smallest t of this grid at which both screens reach ${100 * BAR} % here is **${chosen ?? 'none'}**` +
+    `The smallest t of this grid at which every screen reaches ${100 * BAR} % here is **${chosen ?? 'none'}**` +
       (chosen === DECISIVE_LEAD_LOGIT
         ? ` — \`DECISIVE_LEAD_LOGIT\` of \`endoface explain\`, which marks such explanations \`decisive\`.`
         : `, but \`DECISIVE_LEAD_LOGIT\` is ${DECISIVE_LEAD_LOGIT}: the constant and this proof disagree.`),
@@ -93,7 +194,7 @@ export function leadSection(
     const cells = used.map(({ heldOut }, k) => {
       const rows = heldOut![s];
       const d = decisive(rows, DECISIVE_LEAD_LOGIT);
-      const rest = rows.filter((r) => r.lead < DECISIVE_LEAD_LOGIT);
+      const rest = rows.filter((r) => !decisive([r], DECISIVE_LEAD_LOGIT).length);
       const t = totals[k];
       t.n += rows.length;
       t.d += d.length;
@@ -109,7 +210,7 @@ export function leadSection(
     `| all | ${totals.map((t) => `${t.d}/${t.n} | **${share(t.dh, t.d)}** | ${share(t.rh, t.r)}`).join(' | ')} |`,
     '',
     everySign
-      ? `Among the explanations the tool calls decisive, the changed region comes first in ≥ ${100 * BAR} % for every sign and screen`
+      ? `Among the explanations the tool calls decisive, the changed region comes first in ≥ ${100 * BAR} % for every sign and screen with decisive explanations`
       : `Among the explanations the tool calls decisive, the changed region comes first in < ${100 * BAR} % for some sign or screen`,
     '(the target, restricted to them); the others say so. A clinician reading an explanation that is not decisive',
     'should take its first two or three regions as candidates, not an answer. This holds for these screens and',
@@ -117,6 +218,27 @@ export function leadSection(
     'other screens only as far as their calibration does. Decisive is not the same as correct for all phantoms:',
     'the target over every phantom (the main tables) is still unmet.',
     '',
+    ...contrastLines(
+      used.map((u) => ({
+        name: u.config.name,
+        dev: signs.map((sign) =>
+          contrastLeadsOf(
+            join(cache, `dev-attributions-${sign}-${u.config.sets.join('+')}.json`),
+            targetsOf(sign),
+          ),
+        ),
+        heldOut: signs.map((sign) =>
+          contrastLeadsOf(
+            join(cache, `attributions-${sign}-${u.config.sets.join('+')}.json`),
+            targetsOf(sign),
+          ),
+        ),
+      })),
+    ),
+    ...crossFitLines(
+      used.map((u) => ({ name: u.config.name, rows: load('crossfit4-', u.config) })),
+      signs,
+    ),
     'Decisive says that the ranking is clear, not that a sign is present. The same screens explained the training',
     "identities' unmodified photos (normal faces, each sign's screen on all of them): " +
       used

@@ -71,15 +71,28 @@ export interface Outcome {
   bestTargetRank: number;
 }
 
+/** The regions tied for the largest value (within 1e-12). */
+export function tiedFirst(values: ReadonlyArray<{ region: RegionName; value: number }>): RegionName[] {
+  const max = Math.max(...values.map((v) => v.value));
+  return values.filter((v) => v.value >= max - 1e-12).map((v) => v.region);
+}
+
+/** The proof's strict hit, whatever the ranking: every region tied for first must be a target. */
+export function strictHit(
+  values: ReadonlyArray<{ region: RegionName; value: number }>,
+  targets: Set<RegionName>,
+): boolean {
+  return tiedFirst(values).every((r) => targets.has(r));
+}
+
 export function judge(a: RegionAttribution, targets: Set<RegionName>, file: string): Outcome {
-  const max = a.regions[0].importance;
-  const top = a.regions.filter((r) => r.importance >= max - 1e-12).map((r) => r.region);
+  const values = a.regions.map((r) => ({ region: r.region, value: r.importance }));
+  const top = tiedFirst(values);
   return {
     file,
     score: a.score,
     top,
-    // Strict: every region tied for first must be a target.
-    hit: top.every((r) => targets.has(r)),
+    hit: strictHit(values, targets),
     tie: top.length > 1,
     bestTargetRank: Math.min(...a.regions.filter((r) => targets.has(r.region)).map((r) => r.rank)),
   };

@@ -3,6 +3,7 @@
  * the screen, and a side B whose phantoms are explained. Always by identity and within sex, so no
  * screen explains a face it was trained on.
  */
+import { shuffleInPlace } from '../../src/model/splits.js';
 import { createRandom } from '../../src/stats/index.js';
 import { utkAdults } from './phantom-cohorts.js';
 import { studioPhotos, type PublicPhoto } from './public-data.js';
@@ -23,10 +24,7 @@ export function identitySplit(utkPerStratum: number): Split {
   const B: PublicPhoto[] = [];
   for (const sex of ['female', 'male']) {
     const s = studioPhotos().filter((p) => p.sex === sex);
-    for (let i = s.length - 1; i > 0; i--) {
-      const j = rng.nextInt(i + 1);
-      [s[i], s[j]] = [s[j], s[i]];
-    }
+    shuffleInPlace(s, rng);
     A.push(...s.slice(0, s.length / 2));
     B.push(...s.slice(s.length / 2));
   }

@@ -6,9 +6,8 @@
  */
 import { REGION_NAMES, REGIONS, type RegionName } from '../face/regions.js';
 import type { Matrix64 } from '../model/index.js';
-import { logitImportance } from './baseline.js';
 import type { DescriptorRunner } from './descriptor-runner.js';
-import { rankingLead, type RankingLead } from './lead.js';
+import { importanceLead, type RankingLead } from './lead.js';
 import {
   perturbedFeatureRows,
   regionsMask,
@@ -102,9 +101,7 @@ export function attributionFromScores(face: PreparedFace, scores: ArrayLike<numb
     reference: face.reference.source,
     rankedBy: 'importance',
     // Ranked by probability importance, led on the logit scale (the same order: both follow the masked score).
-    lead: rankingLead(
-      regions.map((x) => ({ region: x.region, value: logitImportance(score, x.maskedScore) })),
-    ),
+    lead: importanceLead(score, regions),
   };
 }
 
@@ -123,7 +120,16 @@ export async function attributeRegions(
   runner?: DescriptorRunner,
 ): Promise<{ attribution: RegionAttribution; rows: Matrix64 }> {
   const rows = await perturbedFeatureRows(target, face, regionPerturbations(face), runner);
-  return { attribution: attributionFromScores(face, scoreRows(target, rows)), rows };
+  const attribution = attributionFromScores(face, scoreRows(target, rows));
+  if (target.pipeline.calibrator.method === 'isotonic') {
+    // Stepped scores (exactly 0 or 1 on whole stretches) make logit differences 0 or ±41: no lead to read.
+    attribution.lead = {
+      ...attribution.lead,
+      decisive: false,
+      note: 'isotonic calibration: stepped scores have no meaningful logit, so the lead is not read',
+    };
+  }
+  return { attribution, rows };
 }
 
 /**

@@ -15,9 +15,8 @@
 import { EndofaceError } from '../errors.js';
 import { REGION_NAMES, type RegionName } from '../face/regions.js';
 import { median } from '../model/index.js';
-import { clampedLogit } from '../stats/index.js';
 import type { RegionAttribution } from './attribution.js';
-import { rankingLead } from './lead.js';
+import { logitImportance, rankingLead } from './lead.js';
 
 /** What a baseline must match to be used: the screen, class, bundle and masking it was measured with. */
 export interface BaselineSettings {
@@ -36,14 +35,6 @@ export interface RegionBaseline extends BaselineSettings {
   n: number;
   /** Per region: the median over the normal faces of logit(score) − logit(score with the region masked). */
   byRegion: Record<RegionName, number>;
-}
-
-/** Scores are clamped to [EPS, 1 − EPS] before the logit (a saturated score stays finite). */
-const EPS = 1e-9;
-
-/** logit(score) − logit(masked score): a region's importance on the logit scale. */
-export function logitImportance(score: number, maskedScore: number): number {
-  return clampedLogit(score, EPS) - clampedLogit(maskedScore, EPS);
 }
 
 /**

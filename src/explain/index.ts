@@ -26,15 +26,15 @@ export {
   type ExplainResult,
   type PhotoExplanation,
 } from './explain.js';
-export {
-  assertBaselineFits,
-  contrastToBaseline,
-  logitImportance,
-  regionBaselineOf,
-  type RegionBaseline,
-} from './baseline.js';
+export { assertBaselineFits, contrastToBaseline, regionBaselineOf, type RegionBaseline } from './baseline.js';
 export { explanationFigures, type ExplanationFigures } from './figures.js';
-export { DECISIVE_LEAD_LOGIT, rankingLead, type RankingLead } from './lead.js';
+export {
+  DECISIVE_LEAD_LOGIT,
+  importanceLead,
+  logitImportance,
+  rankingLead,
+  type RankingLead,
+} from './lead.js';
 export {
   attributeRegions,
   attributionFromScores,

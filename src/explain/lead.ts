@@ -6,12 +6,14 @@
  *
  * The threshold comes from the pointing-game proof (docs/proof-pointing-game.md): chosen on its
  * development split as the smallest of 0.25, 0.5, 0.75, 1, 1.5, 2 logits at which the changed region
- * ranked first in ≥ 90 % of decisive explanations for both screens (1.5), then checked once on the
+ * ranked first in ≥ 90 % of decisive explanations for each screen (1.5), then checked once on the
  * held-out identities.
  */
+import { EndofaceError } from '../errors.js';
 import { mirrorRegion, type RegionName } from '../face/regions.js';
+import { clampedLogit } from '../stats/index.js';
 
-/** A lead of at least this many logits makes a ranking decisive. */
+/** A lead of at least this many logits (with a first region that pushes towards the class) is decisive. */
 export const DECISIVE_LEAD_LOGIT = 1.5;
 
 export interface RankingLead {
@@ -19,16 +21,42 @@ export interface RankingLead {
   over: RegionName;
   /** The first region's value minus `over`'s, in logits (≥ 0). */
   logit: number;
-  /** `logit` ≥ {@link DECISIVE_LEAD_LOGIT}. */
+  /** `logit` ≥ {@link DECISIVE_LEAD_LOGIT} and the first region pushes towards the explained class. */
   decisive: boolean;
+  /** Why a lead cannot be read on this screen (an isotonic calibration's stepped scores), when it cannot. */
+  note?: string;
 }
 
-/** The lead of the largest value over the best value outside its region's left/right pair. */
+/** Scores are clamped to [EPS, 1 − EPS] before the logit (a saturated score stays finite). */
+const EPS = 1e-9;
+
+/** logit(score) − logit(masked score): a region's importance on the logit scale. */
+export function logitImportance(score: number, maskedScore: number): number {
+  return clampedLogit(score, EPS) - clampedLogit(maskedScore, EPS);
+}
+
+/**
+ * The lead of the largest value over the best value outside its region's left/right pair.
+ *
+ * @throws `invalid_input` without values
+ */
 export function rankingLead(values: ReadonlyArray<{ region: RegionName; value: number }>): RankingLead {
+  if (values.length === 0)
+    throw new EndofaceError('invalid_input', 'a ranking lead needs at least one region', {});
   const sorted = [...values].sort((a, b) => b.value - a.value);
   const first = sorted[0];
   const pair = new Set([first.region, mirrorRegion(first.region)]);
   const over = sorted.find((v) => !pair.has(v.region)) ?? first;
   const logit = first.value - over.value;
-  return { over: over.region, logit, decisive: logit >= DECISIVE_LEAD_LOGIT };
+  return { over: over.region, logit, decisive: first.value > 0 && logit >= DECISIVE_LEAD_LOGIT };
+}
+
+/** The lead of a masking attribution by importance: each region's logit importance from its masked score. */
+export function importanceLead(
+  score: number,
+  regions: ReadonlyArray<{ region: RegionName; maskedScore: number }>,
+): RankingLead {
+  return rankingLead(
+    regions.map((r) => ({ region: r.region, value: logitImportance(score, r.maskedScore) })),
+  );
 }

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   attributeRegions,
-  DECISIVE_LEAD_LOGIT,
   deletionCurve,
   explainTarget,
   importanceVector,
@@ -58,7 +57,22 @@ test('a screen weighing one nose measurement credits the nose alone, with the si
   const noseLogit = logitImportance(attribution.score, attribution.regions[0].maskedScore);
   assert.ok(Math.abs(attribution.lead.logit - noseLogit) < 1e-12 && noseLogit > 0);
   assert.notEqual(attribution.lead.over, 'nose');
-  assert.equal(attribution.lead.decisive, noseLogit >= DECISIVE_LEAD_LOGIT);
+  // σ(8 · 0.1): the nose's logit importance is 0.8, short of decisive; 40 · 0.1 = 4 logits is decisive.
+  assert.ok(Math.abs(noseLogit - 0.8) < 1e-9, `nose ${noseLogit}`);
+  assert.equal(attribution.lead.decisive, false);
+  const strong = craftedBundle(['morphometrics'], { [column]: 40 }, { means: { [column]: x - 0.1 } });
+  const strongTarget = explainTarget(strong);
+  const clear = await attributeRegions(strongTarget, await prepareFace(strong, strongTarget, a));
+  assert.ok(Math.abs(clear.attribution.lead.logit - 4) < 1e-6, `${clear.attribution.lead.logit}`);
+  assert.equal(clear.attribution.lead.decisive, true);
+  assert.equal(clear.attribution.lead.note, undefined);
+  // The same screen calibrated by isotonic regression: stepped scores, no lead is read.
+  const stepped = structuredClone(strong);
+  stepped.screens.crafted.calibrator = { method: 'isotonic', maps: [{ x: [-1, 0, 1], y: [0, 0.5, 1] }] };
+  const steppedTarget = explainTarget(stepped);
+  const s = await attributeRegions(steppedTarget, await prepareFace(stepped, steppedTarget, a));
+  assert.equal(s.attribution.lead.decisive, false);
+  assert.match(s.attribution.lead.note ?? '', /isotonic/);
   // Below the reference, the sign flips.
   const low = craftedBundle(['morphometrics'], { [column]: 8 }, { means: { [column]: x + 0.1 } });
   const lowTarget = explainTarget(low);

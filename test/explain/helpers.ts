@@ -1,7 +1,7 @@
 /** Hand-made bundles and attributions for the explain tests: every weight known, no training. */
 import { extractorVersions, type FeatureSetName } from '../../src/features/index.js';
 import { REGION_NAMES, REGIONS } from '../../src/face/regions.js';
-import { logitImportance, rankingLead, type RegionAttribution } from '../../src/explain/index.js';
+import { importanceLead, type RegionAttribution } from '../../src/explain/index.js';
 import { DISCLAIMER, matrixColumns, type Bundle, type SerializedPipeline } from '../../src/model/index.js';
 import { createRandom } from '../../src/stats/index.js';
 
@@ -99,8 +99,6 @@ export function attributionOf(importances: readonly number[], score = 0.5): Regi
     together: { allMaskedScore: score - sum, explained: sum, sumOfImportances: sum },
     reference: 'training-mean',
     rankedBy: 'importance',
-    lead: rankingLead(
-      regions.map((x) => ({ region: x.region, value: logitImportance(score, x.maskedScore) })),
-    ),
+    lead: importanceLead(score, regions),
   };
 }

@@ -114,3 +114,13 @@ test('clampedLogit: the logit in between, finite and symmetric at saturated scor
   assert.ok(Math.abs(clampedLogit(1, 1e-9) - Math.log((1 - 1e-9) / 1e-9)) < 1e-6);
   assert.equal(clampedLogit(1e-20, 1e-9), clampedLogit(0, 1e-9));
 });
+
+test('calibration clips scores of exactly 0 or 1, counts them and says so', () => {
+  const fit = calibrationSlopeIntercept([0, 0, 1, 1, 0, 1, 1, 0], [0, 0.3, 1, 0.7, 0.4, 0.6, 0.45, 0.2]);
+  const w = fit.warnings.find((x) => x.code === 'clipped_probabilities');
+  assert.ok(w, JSON.stringify(fit.warnings));
+  assert.match(w.message, /^2 probabilities of exactly 0 or 1 were clipped to \[1e-15, 1 − 1e-15\]/);
+  // Without them nothing is clipped.
+  const inside = calibrationSlopeIntercept([0, 1, 1, 0], [0.3, 0.7, 0.45, 0.2]);
+  assert.equal(inside.warnings.filter((x) => x.code === 'clipped_probabilities').length, 0);
+});
