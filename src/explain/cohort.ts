@@ -1,7 +1,7 @@
 /**
  * Cohort-level explanations: the mean region importance over many photos, by class, with each
  * subject weighing the same whatever their number of photos (as in training), and how often each
- * region ranks first.
+ * region ranks first (and first decisively).
  */
 import { EndofaceError } from '../errors.js';
 import { REGION_NAMES, REGIONS, type RegionName } from '../face/regions.js';
@@ -33,13 +33,22 @@ export interface CohortRegionSummary {
   sd: number;
   /** Share of photos in which the region ranks first. */
   rankedFirst: number;
+  /** Share of photos in which it ranks first and the explanation is decisive (lead.ts). */
+  decisiveFirst: number;
 }
 
 /** The result of {@link cohortRegionImportance}: one block per class, regions by mean importance. */
 export interface CohortRegionImportance {
   /** What the values are: probability-scale importance, or logit contrast to normal faces. */
   rankedBy: 'importance' | 'contrast';
-  byClass: { label: string; photos: number; subjects: number; regions: CohortRegionSummary[] }[];
+  byClass: {
+    label: string;
+    photos: number;
+    subjects: number;
+    /** Share of the class's photos whose explanation is decisive. */
+    decisive: number;
+    regions: CohortRegionSummary[];
+  }[];
 }
 
 /**
@@ -78,10 +87,14 @@ export function cohortRegionImportance(photos: readonly CohortPhoto[]): CohortRe
           meanAbsImportance: values.reduce((a, b) => a + Math.abs(b), 0) / n,
           sd: n > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0,
           rankedFirst: members.filter((p) => p.regions.regions[0].region === region).length / members.length,
+          decisiveFirst:
+            members.filter((p) => p.regions.regions[0].region === region && p.regions.lead.decisive).length /
+            members.length,
         };
       });
       regions.sort((a, b) => b.meanImportance - a.meanImportance);
-      return { label, photos: members.length, subjects: n, regions };
+      const decisive = members.filter((p) => p.regions.lead.decisive).length / members.length;
+      return { label, photos: members.length, subjects: n, decisive, regions };
     }),
   };
 }

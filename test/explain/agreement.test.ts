@@ -174,5 +174,10 @@ test('cohort importance: subjects weigh the same, classes apart, regions most im
   assert.equal(nose.region, 'nose');
   assert.ok(Math.abs(nose.meanImportance - (0.4 + 0.1) / 2) < 1e-12, 'subject a counts once');
   assert.equal(nose.rankedFirst, 1);
+  // Decisive only where the nose leads by ≥ 1.5 logits: at 0.5 (masked score 0, clamped: ~20.7 logits), not at
+  // 0.3 (1.39 − 0.04) or 0.1; in the control photo every other region ties, so nothing leads.
+  assert.ok(Math.abs(c.byClass[0].decisive - 1 / 3) < 1e-12);
+  assert.ok(Math.abs(nose.decisiveFirst - 1 / 3) < 1e-12);
+  assert.equal(c.byClass[1].decisive, 0);
   assert.equal(c.byClass[1].regions.at(-1)!.region, 'nose');
 });
