@@ -7,10 +7,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATA as SHARED_DATA } from '../scripts/lib/public-data.js';
 import { analyzeFace } from '../src/face/index.js';
-import { computeColourFeatures, computeDescriptors, computeMorphometrics, DESCRIPTOR_IDS } from '../src/features/index.js';
+import {
+  computeColourFeatures,
+  computeDescriptors,
+  computeMorphometrics,
+  DESCRIPTOR_IDS,
+} from '../src/features/index.js';
 
 const DATA = join(SHARED_DATA, 'webmorph-canada');
-const files = readFileSync(join(DATA, 'labels.csv'), 'utf8').trim().split('\n').slice(1, 25).map((r) => join(DATA, r.split(',')[0]));
+const files = readFileSync(join(DATA, 'labels.csv'), 'utf8')
+  .trim()
+  .split('\n')
+  .slice(1, 25)
+  .map((r) => join(DATA, r.split(',')[0]));
 const analyses: Awaited<ReturnType<typeof analyzeFace>>[] = [];
 for (const f of files) analyses.push(await analyzeFace(f));
 const crops = analyses.map((a) => a.aligned!.image);
@@ -35,7 +44,10 @@ for (const id of DESCRIPTOR_IDS) {
   const dims = (await computeDescriptors(id, [crops[0]]))[0].length;
   console.log(`| ${id} | ${dims} | ${single.toFixed(1)} | ${batched.toFixed(1)} |`);
 }
-const morph = await rate(() => analyses.forEach((a) => computeMorphometrics(a.primary!.meshPx, a.primary!.pose)), analyses.length);
+const morph = await rate(
+  () => analyses.forEach((a) => computeMorphometrics(a.primary!.meshPx, a.primary!.pose)),
+  analyses.length,
+);
 const colour = await rate(() => analyses.forEach((a) => computeColourFeatures(a.aligned!)), analyses.length);
 console.log(`| morphometrics (28) | 28 | ${morph.toFixed(0)} | — |`);
 console.log(`| colour (12, incl. region map) | 12 | ${colour.toFixed(1)} | — |`);

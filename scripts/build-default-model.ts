@@ -175,7 +175,8 @@ await saveBundle(
       changelog: {
         '0.3.0':
           'candidate feature sets with faceres-lower (FaceRes on the zoomed lower face); each screen keeps the best by out-of-fold AUC',
-        '0.2.1': "the description names each screen's feature sets (it said faceres + morphometrics + colour for both)",
+        '0.2.1':
+          "the description names each screen's feature sets (it said faceres + morphometrics + colour for both)",
         '0.2.0':
           'demonstration screens for Cushing-like and acromegaly-like signs, trained on simulated phenotypes',
         '0.1.0': 'normative model over public normal faces',

@@ -14,17 +14,23 @@ const lines = [
   '',
   '| region | label | Cushing signs | acromegaly signs |',
   '|---|---|---|---|',
-  ...REGION_NAMES.map((r) => `| \`${r}\` | ${REGIONS[r].label} | ${REGIONS[r].signs.cushing.join('; ') || '—'} | ${REGIONS[r].signs.acromegaly.join('; ') || '—'} |`),
+  ...REGION_NAMES.map(
+    (r) =>
+      `| \`${r}\` | ${REGIONS[r].label} | ${REGIONS[r].signs.cushing.join('; ') || '—'} | ${REGIONS[r].signs.acromegaly.join('; ') || '—'} |`,
+  ),
   '',
   `## Morphometrics (${MORPHOMETRICS.length})`,
   '',
   'Measured on the mesh after 3-D frontalisation (rotation onto the canonical mesh), as ratios, so they do not depend on',
   'photo resolution, face size or head rotation. Pose-sensitive measures (depth-based) are missing (NaN) when |yaw| or',
-  '|pitch| exceeds 15°. Mesh indices follow MediaPipe\'s 468-point topology.',
+  "|pitch| exceeds 15°. Mesh indices follow MediaPipe's 468-point topology.",
   '',
   '| name | definition | Cushing | acromegaly | regions | pose-sensitive |',
   '|---|---|---|---|---|---|',
-  ...MORPHOMETRICS.map((m) => `| \`${m.name}\` | ${m.description} | ${dir(m.cushing)} | ${dir(m.acromegaly)} | ${m.regions.join(', ')} | ${m.poseSensitive ? 'yes' : ''} |`),
+  ...MORPHOMETRICS.map(
+    (m) =>
+      `| \`${m.name}\` | ${m.description} | ${dir(m.cushing)} | ${dir(m.acromegaly)} | ${m.regions.join(', ')} | ${m.poseSensitive ? 'yes' : ''} |`,
+  ),
   '',
   `## Skin colour and texture (${COLOUR_FEATURES.length})`,
   '',
@@ -33,7 +39,10 @@ const lines = [
   '',
   '| name | definition | Cushing | acromegaly | regions | needs colour |',
   '|---|---|---|---|---|---|',
-  ...COLOUR_FEATURES.map((c) => `| \`${c.name}\` | ${c.description} | ${dir(c.cushing)} | ${dir(c.acromegaly)} | ${c.regions.join(', ')} | ${c.chromatic ? 'yes' : ''} |`),
+  ...COLOUR_FEATURES.map(
+    (c) =>
+      `| \`${c.name}\` | ${c.description} | ${dir(c.cushing)} | ${dir(c.acromegaly)} | ${c.regions.join(', ')} | ${c.chromatic ? 'yes' : ''} |`,
+  ),
   '',
   '## Descriptors',
   '',

@@ -22,7 +22,10 @@ function findTests(dir) {
 const shared = process.env.ENDOFACE_SHARED
   ? resolve(process.env.ENDOFACE_SHARED)
   : resolve(import.meta.dirname, '..', '..', 'shared');
-const needed = [join(shared, 'data', 'webmorph-3dsk', 'labels.csv'), join(shared, 'reference', 'stats-case-a')];
+const needed = [
+  join(shared, 'data', 'webmorph-3dsk', 'labels.csv'),
+  join(shared, 'reference', 'stats-case-a'),
+];
 if (!needed.every((p) => existsSync(p))) {
   console.error(
     `The tests need the project's shared folder (public face sets in data/, reference cases in reference/), looked for at ${shared}.\n` +

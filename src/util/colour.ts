@@ -11,7 +11,8 @@ const fInv = (t: number): number => (t ** 3 > 216 / 24389 ? t ** 3 : (116 * t - 
 
 /** Linear-light value of each 8-bit sRGB level (the transfer curve is the costly part per pixel). */
 const LINEAR_8BIT = Float64Array.from({ length: 256 }, (_, v) => toLinear(v / 255));
-const linear = (v: number): number => (Number.isInteger(v) && v >= 0 && v <= 255 ? LINEAR_8BIT[v] : toLinear(v / 255));
+const linear = (v: number): number =>
+  Number.isInteger(v) && v >= 0 && v <= 255 ? LINEAR_8BIT[v] : toLinear(v / 255);
 
 /** 8-bit sRGB → [L*, a*, b*]. */
 export function srgbToLab(r: number, g: number, b: number): [number, number, number] {
