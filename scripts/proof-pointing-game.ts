@@ -31,11 +31,9 @@ import {
 } from '../src/explain/index.js';
 import { createDescriptorRunner, type DescriptorRunner } from '../src/explain/descriptor-runner.js';
 import { analyzeFace } from '../src/face/index.js';
-import { REGION_NAMES } from '../src/face/regions.js';
 import {
   extractFeatureBatch,
   FeatureCache,
-  regionLabStats,
   type FaceFeatures,
   type FeatureSetName,
 } from '../src/features/index.js';
@@ -58,6 +56,7 @@ import { rocAucScore, wilsonInterval } from '../src/stats/index.js';
 import { readPhantomManifest, type PhantomRow } from './lib/phantom-cohorts.js';
 import { pointingGameReport, targetsOf, type Results } from './lib/pointing-game-report.js';
 import { attributeBothWays, bundleOf, judge, saveable, type Outcome } from './lib/pointing-game-screen.js';
+import { measureChanges } from './lib/pointing-game-changes.js';
 import { crossFitSplits, devSplit, identitySplit } from './lib/pointing-game-splits.js';
 import { studioPhotos, type PublicPhoto } from './lib/public-data.js';
 
@@ -376,49 +375,10 @@ async function example(sign: SignName): Promise<void> {
   }
 }
 
-/**
- * What the simulator changed in each region, over the held-out phantoms: the mean displacement of
- * the region's mesh vertices (from phantoms.json) and the mean colour difference ΔE*ab between the
- * region's mean CIELAB in the phantom and in its control (each photo's own aligned crop and regions).
- */
-async function measureChanges(): Promise<void> {
-  const out: Record<string, Record<string, { displacementPx: number; deltaE: number }>> = {};
-  for (const sign of SIGNS_RUN) {
-    const dir = join(CACHE, sign);
-    const details = (
-      JSON.parse(readFileSync(join(dir, 'phantoms.json'), 'utf8')) as {
-        phantoms: {
-          file: string;
-          subject_id: string;
-          changes: { byRegion: Record<string, { meanPx: number }> }[];
-        }[];
-      }
-    ).phantoms.filter((p) => inB.has(p.subject_id));
-    const rows = readPhantomManifest(join(dir, 'manifest.csv'));
-    const per: Record<string, { displacementPx: number; deltaE: number }> = {};
-    for (const r of REGION_NAMES) per[r] = { displacementPx: 0, deltaE: 0 };
-    for (const p of details) {
-      for (const r of REGION_NAMES)
-        per[r].displacementPx +=
-          p.changes.reduce((s, c) => s + (c.byRegion[r]?.meanPx ?? 0), 0) / details.length;
-      const phantom = rows.find((x) => x.file === join(dir, p.file))!;
-      const control = rows.find((x) => x.subjectId === p.subject_id && x.label === 'control')!;
-      const [a, b] = await Promise.all([analyzeFace(phantom.file), analyzeFace(control.file)]);
-      const sa = regionLabStats(a.aligned!);
-      const sb = regionLabStats(b.aligned!);
-      for (const r of REGION_NAMES)
-        per[r].deltaE += Math.hypot(sa[r].L - sb[r].L, sa[r].a - sb[r].a, sa[r].b - sb[r].b) / details.length;
-    }
-    out[sign] = per;
-    console.error(`  ${sign}: measured ${details.length} held-out phantoms`);
-  }
-  writeFileSync(join(CACHE, 'changes.json'), JSON.stringify(out, null, 2) + '\n');
-}
-
 if (args.example) {
   await example(args.example as SignName);
 } else if (args.changes) {
-  await measureChanges();
+  await measureChanges(CACHE, SIGNS_RUN, inB);
 } else if (args.dev || FOLDS > 0) {
   // Results stay in the cache; the report (built on the 70 / 70 split) reads them with --report-only.
   writeFileSync(RESULTS, JSON.stringify(await run(), null, 2) + '\n');

@@ -4,18 +4,11 @@
  * threshold is chosen on the development split and checked once on the held-out identities, from
  * the attributions both runs saved.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  DECISIVE_LEAD_LOGIT,
-  importanceLead,
-  logitImportance,
-  rankingLead,
-  type RankingLead,
-} from '../../src/explain/index.js';
-import { median } from '../../src/model/index.js';
-import { REGION_NAMES, type RegionName } from '../../src/face/regions.js';
+import { DECISIVE_LEAD_LOGIT, type RegionAttribution } from '../../src/explain/index.js';
+import type { RegionName } from '../../src/face/regions.js';
 import type { SignName } from '../../src/simulate/index.js';
+import { asAttribution, contrastRanked, rankingValues, readSaved } from './pointing-game-saved.js';
 import { strictHit, tiedFirst } from './pointing-game-screen.js';
 
 /** The thresholds offered (logits), fixed before looking; the smallest that reaches the bar is chosen. */
@@ -31,46 +24,16 @@ interface Row {
   top: RegionName;
 }
 
-interface Saved {
-  phantoms: { score: number; masked: Record<RegionName, number> }[];
-  controls: { score: number; masked: Record<RegionName, number> }[];
-}
-
-/** Per phantom (or, with `controls`, per normal face): the lead (logits) and whether the first region is a target. */
-function leadsOf(file: string, targets: Set<RegionName>, controls = false): Row[] {
-  const saved = JSON.parse(readFileSync(file, 'utf8')) as Saved;
-  return saved[controls ? 'controls' : 'phantoms'].map((a) => {
-    const regions = REGION_NAMES.map((region) => ({ region, maskedScore: a.masked[region] }));
-    // Hit as in the main tables (probability importance, strict on ties); lead as the tool computes it.
-    const values = regions.map((r) => ({ region: r.region, value: a.score - r.maskedScore }));
-    return {
-      ...leadOf(importanceLead(a.score, regions), values),
-      hit: strictHit(values, targets),
-      top: tiedFirst(values)[0],
-    };
-  });
-}
-
-/**
- * The same, ranked by contrast to normal faces (`--baseline`): each region's logit importance minus its
- * median over the file's normal faces (the training side's unmodified photos).
- */
-function contrastLeadsOf(file: string, targets: Set<RegionName>): Row[] {
-  const saved = JSON.parse(readFileSync(file, 'utf8')) as Saved;
-  const base = new Map(
-    REGION_NAMES.map((r) => [r, median(saved.controls.map((c) => logitImportance(c.score, c.masked[r])))]),
-  );
-  return saved.phantoms.map((a) => {
-    const values = REGION_NAMES.map((region) => ({
-      region,
-      value: logitImportance(a.score, a.masked[region]) - base.get(region)!,
-    }));
-    return {
-      ...leadOf(rankingLead(values), values),
-      hit: strictHit(values, targets),
-      top: tiedFirst(values)[0],
-    };
-  });
+/** A row of the tables: the attribution's lead (the library's), and whether its first region is a target. */
+function rowOf(a: RegionAttribution, targets: Set<RegionName>): Row {
+  const values = rankingValues(a);
+  return {
+    lead: a.lead.logit,
+    // `decisive` also asks this (lead.ts); kept apart so that other thresholds can be tried.
+    pushes: Math.max(...values.map((v) => v.value)) > 0,
+    hit: strictHit(values, targets),
+    top: tiedFirst(values)[0],
+  };
 }
 
 /** The cross-fitted run's phantoms (all 140 studio identities, `--folds 4`), when it saved them. */
@@ -128,12 +91,6 @@ function contrastLines(runs: { name: string; dev: Row[][]; heldOut: Row[][] }[])
   ];
 }
 
-/** What a row keeps of a lead: its size, and whether the first region pushes towards the class at all. */
-const leadOf = (lead: RankingLead, values: { value: number }[]) => ({
-  lead: lead.logit,
-  pushes: Math.max(...values.map((v) => v.value)) > 0,
-});
-
 /** Rows that are decisive at threshold t (the library's rule, with t in place of DECISIVE_LEAD_LOGIT). */
 const decisive = (rows: Row[], t: number): Row[] => rows.filter((r) => r.pushes && r.lead >= t);
 
@@ -145,15 +102,24 @@ export function leadSection(
   signs: SignName[],
   targetsOf: (sign: SignName) => Set<RegionName>,
 ): string[] {
-  const load = (prefix: string, config: { sets: string[] }, controls = false) => {
+  /** Per sign, the rows of one saved run: its phantoms, its normal faces, or its phantoms ranked by contrast. */
+  const load = (prefix: string, config: { sets: string[] }, which: 'phantoms' | 'controls' | 'contrast') => {
     const bySign = signs.map((sign) => {
-      const file = join(cache, `${prefix}attributions-${sign}-${config.sets.join('+')}.json`);
-      return existsSync(file) ? leadsOf(file, targetsOf(sign), controls) : undefined;
+      const run = readSaved(join(cache, `${prefix}attributions-${sign}-${config.sets.join('+')}.json`));
+      if (!run) return undefined;
+      const ranked =
+        which === 'contrast' ? contrastRanked(run, sign) : run[which].map((a) => asAttribution(a));
+      return ranked.map((a) => rowOf(a, targetsOf(sign)));
     });
     return bySign.every((x) => x) ? (bySign as Row[][]) : undefined;
   };
   const used = configs
-    .map((c) => ({ config: c, dev: load('dev-', c), heldOut: load('', c), normal: load('', c, true) }))
+    .map((c) => ({
+      config: c,
+      dev: load('dev-', c, 'phantoms'),
+      heldOut: load('', c, 'phantoms'),
+      normal: load('', c, 'controls'),
+    }))
     .filter((x) => x.dev && x.heldOut);
   if (used.length === 0) return [];
   const devRows = GRID.map((t) => {
@@ -221,22 +187,12 @@ export function leadSection(
     ...contrastLines(
       used.map((u) => ({
         name: u.config.name,
-        dev: signs.map((sign) =>
-          contrastLeadsOf(
-            join(cache, `dev-attributions-${sign}-${u.config.sets.join('+')}.json`),
-            targetsOf(sign),
-          ),
-        ),
-        heldOut: signs.map((sign) =>
-          contrastLeadsOf(
-            join(cache, `attributions-${sign}-${u.config.sets.join('+')}.json`),
-            targetsOf(sign),
-          ),
-        ),
+        dev: load('dev-', u.config, 'contrast')!,
+        heldOut: load('', u.config, 'contrast')!,
       })),
     ),
     ...crossFitLines(
-      used.map((u) => ({ name: u.config.name, rows: load('crossfit4-', u.config) })),
+      used.map((u) => ({ name: u.config.name, rows: load('crossfit4-', u.config, 'phantoms') })),
       signs,
     ),
     'Decisive says that the ranking is clear, not that a sign is present. The same screens explained the training',

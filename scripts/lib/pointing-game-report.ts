@@ -5,19 +5,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REGION_NAMES } from '../../src/face/regions.js';
 import type { FeatureSetName } from '../../src/features/index.js';
-import {
-  contrastToBaseline,
-  importanceLead,
-  regionBaselineOf,
-  type RegionAttribution,
-} from '../../src/explain/index.js';
-import { defaultFillSigma } from '../../src/explain/fill.js';
+import type { RegionAttribution } from '../../src/explain/index.js';
 import { DISCLAIMER } from '../../src/model/index.js';
 import { crossFitSection } from './pointing-game-crossfit.js';
 import { leadSection } from './pointing-game-lead.js';
 import { rulesSection } from './pointing-game-rules.js';
+import { asAttribution, contrastRanked, rankingValues, readSaved } from './pointing-game-saved.js';
 import { strictHit } from './pointing-game-screen.js';
 import { signTable, targetsOf, type Results } from './pointing-game-tables.js';
 
@@ -128,36 +122,6 @@ export function pointingGameReport(res: Results, ctx: ReportContext): string {
   return lines.join('\n');
 }
 
-/** One explained photo as the proof saves it: the score and each region's masked score. */
-interface SavedAttribution {
-  file: string;
-  score: number;
-  masked: Record<string, number>;
-}
-
-/** A saved attribution in the shape the explain stage's functions take (importance order). */
-function asAttribution(a: SavedAttribution): RegionAttribution {
-  const regions = REGION_NAMES.map((region) => ({
-    region,
-    label: region,
-    importance: a.score - a.masked[region],
-    maskedScore: a.masked[region],
-    rank: 0,
-    pixels: 0,
-  })).sort((x, y) => y.importance - x.importance);
-  regions.forEach((r, i) => (r.rank = i + 1));
-  const none = { allMaskedScore: NaN, explained: NaN, sumOfImportances: NaN };
-  return {
-    method: 'region-masking',
-    score: a.score,
-    regions,
-    together: none,
-    reference: '',
-    rankedBy: 'importance',
-    lead: importanceLead(a.score, regions),
-  };
-}
-
 /**
  * The pointing game again with regions ranked by their contrast to normal faces (`--baseline`,
  * src/explain/baseline.ts), the baseline measured on the training identities' unmodified studio
@@ -168,32 +132,13 @@ function contrastSection(ctx: ReportContext): string[] {
   const sums = ctx.configs.map(() => ({ raw: 0, contrast: 0, n: 0 }));
   for (const sign of ctx.signs) {
     const cells = ctx.configs.map((config) => {
-      const file = join(ctx.cache, `attributions-${sign}-${config.sets.join('+')}.json`);
-      if (!existsSync(file)) return undefined;
-      const saved = JSON.parse(readFileSync(file, 'utf8')) as {
-        phantoms: SavedAttribution[];
-        controls: SavedAttribution[];
-      };
-      if (saved.controls.length === 0) return undefined;
-      // The proof's screens: bundle `<sign>@0.0.0`, explained with the default fill.
-      const target = {
-        screen: sign,
-        explainedClass: sign,
-        bundle: `${sign}@0.0.0`,
-        fill: { detail: 'mean-face', sigmaPx: defaultFillSigma(224) },
-      };
-      const baseline = regionBaselineOf(saved.controls.map(asAttribution), target);
+      const saved = readSaved(join(ctx.cache, `attributions-${sign}-${config.sets.join('+')}.json`));
+      if (!saved || saved.controls.length === 0) return undefined;
       const targets = targetsOf(sign);
       // As in the main tables: every region tied for first must be a target.
-      const first = (a: RegionAttribution) =>
-        strictHit(
-          a.regions.map((r) => ({ region: r.region, value: r.contrast ?? r.importance })),
-          targets,
-        );
+      const first = (a: RegionAttribution) => strictHit(rankingValues(a), targets);
       const raw = saved.phantoms.filter((p) => first(asAttribution(p))).length;
-      const contrast = saved.phantoms.filter((p) =>
-        first(contrastToBaseline(asAttribution(p), baseline, target)),
-      ).length;
+      const contrast = contrastRanked(saved, sign).filter(first).length;
       return { raw, contrast, n: saved.phantoms.length, controls: saved.controls.length };
     });
     if (cells.every((c) => c === undefined)) continue;
@@ -221,9 +166,13 @@ function contrastSection(ctx: ReportContext): string[] {
     'measure it on controls of their own; with 70 faces the median is stable, but it is in-sample. Changed region',
     'ranked first, by importance → by contrast.',
     'The option was added after the first run, looking at the brow-prominence and lip-thickening results; the other',
-    'five signs were then run once. It is an option, not the default: summed over the signs it helps the screen with',
-    `the descriptor (${totals[0] ?? '–'}) and hurts the one on hand-crafted features alone (${totals[1] ?? '–'}), whose`,
-    'masked features already go to a normative reference, so the baseline only reshuffles close calls.',
+    'five signs were then run once. It is an option, not the default. Summed over the signs: ' +
+      ctx.configs
+        .map((c, k) => (totals[k] ? `${c.name} ${totals[k]}` : undefined))
+        .filter((x) => x)
+        .join('; ') +
+      '. The hand-crafted features',
+    'are masked towards a normative reference already, so for them the baseline only reshuffles close calls.',
     '',
     `| sign | ${ctx.configs.map((c) => c.name).join(' | ')} |`,
     `|---|${ctx.configs.map(() => '---').join('|')}|`,

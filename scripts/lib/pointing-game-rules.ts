@@ -3,24 +3,19 @@
  * training identities A halved within sex, screens trained on one half, the other half's phantoms
  * explained. Every rule ranks the same masked scores, so the rules differ only in how a region's
  * importance is read off them; the held-out identities B then judge only the rule chosen here.
+ * (The contrast rules are the library's contrast, src/explain/baseline.ts, written once more as
+ * members of a family that also scales and inserts.)
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REGION_NAMES, type RegionName } from '../../src/face/regions.js';
 import { logitImportance } from '../../src/explain/index.js';
 import { median } from '../../src/model/index.js';
 import type { SignName } from '../../src/simulate/index.js';
+import { readSaved, type SavedAttribution } from './pointing-game-saved.js';
 import { strictHit } from './pointing-game-screen.js';
 
-/** One explained photo as the development run saves it. */
-interface DevAttribution {
-  score: number;
-  allMasked: number;
-  /** Score with each region masked. */
-  masked: Record<RegionName, number>;
-  /** Score with every region masked but this one. */
-  kept: Record<RegionName, number>;
-}
+/** One explained photo as the development run saves it (with the insertion side). */
+type DevAttribution = Required<SavedAttribution>;
 
 type Reading = (a: DevAttribution, r: RegionName) => number;
 
@@ -108,12 +103,9 @@ export function rulesSection(
   const byConfig: { name: string; hits: number[][]; n: number[] }[] = [];
   for (const config of configs) {
     const cells = signs.map((sign) => {
-      const file = join(cache, `dev-attributions-${sign}-${config.sets.join('+')}.json`);
-      if (!existsSync(file)) return undefined;
-      const saved = JSON.parse(readFileSync(file, 'utf8')) as {
-        phantoms: DevAttribution[];
-        controls: DevAttribution[];
-      };
+      const saved = readSaved(join(cache, `dev-attributions-${sign}-${config.sets.join('+')}.json`)) as
+        { phantoms: DevAttribution[]; controls: DevAttribution[] } | undefined;
+      if (!saved) return undefined;
       identities = `${saved.controls.length} training identities, ${saved.phantoms.length} phantoms explained per sign`;
       return { n: saved.phantoms.length, hits: hitsOf(saved, targetsOf(sign)) };
     });
