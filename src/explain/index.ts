@@ -68,6 +68,7 @@ export {
 } from './sanity.js';
 export {
   explainTarget,
+  neutraliseHandCrafted,
   perturbedFeatureRows,
   perturbedImage,
   prepareFace,

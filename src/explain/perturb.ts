@@ -291,15 +291,27 @@ export async function perturbedFeatureRows(
   return { data, rows: n, cols };
 }
 
-/** A hand-crafted set with each feature moved towards its reference by the hidden share of its regions. */
+/** A hand-crafted set of a prepared face under a perturbation's coverage. */
 function neutralised(
   face: PreparedFace,
   set: 'morphometrics' | 'colour',
   coverage: Float64Array | null,
 ): Float64Array {
-  const original = face.features[set]!;
+  return neutraliseHandCrafted(set, face.features[set]!, face.reference[set], coverage);
+}
+
+/**
+ * A hand-crafted feature set with each feature moved towards its reference by the hidden share of
+ * its regions (`coverage`: per region, the share of its pixels hidden, as `regionCoverage` gives;
+ * null = unperturbed). Pure, so that saved coverages can be replayed against another reference.
+ */
+export function neutraliseHandCrafted(
+  set: 'morphometrics' | 'colour',
+  original: Float64Array,
+  ref: ArrayLike<number>,
+  coverage: ArrayLike<number> | null,
+): Float64Array {
   if (coverage === null) return original;
-  const ref = face.reference[set];
   return original.map((x, j) => {
     const regions = FEATURE_REGIONS[set][j];
     const f = regions.reduce((s, r) => s + coverage[r], 0) / Math.max(1, regions.length);

@@ -11,7 +11,10 @@ export function matrixColumns(sets: readonly FeatureSetName[]): string[] {
  * Stacks the chosen feature sets of many faces into one matrix (row per face, NaN for a missing
  * value). Every face must carry every set.
  */
-export function featureMatrix(faces: readonly FaceFeatures[], sets: readonly FeatureSetName[]): Matrix64 {
+export function featureMatrix(
+  faces: readonly (Pick<FaceFeatures, 'sets'> & Partial<Pick<FaceFeatures, 'file' | 'sha256'>>)[],
+  sets: readonly FeatureSetName[],
+): Matrix64 {
   const widths = sets.map((s) => featureNames(s).length);
   const cols = widths.reduce((a, b) => a + b, 0);
   const data = new Float64Array(faces.length * cols);

@@ -9,13 +9,17 @@ import {
   logitImportance,
   meanFaceDetail,
   modelRandomisationTest,
+  neutraliseHandCrafted,
   occlusionMap,
+  perturbedFeatureRows,
   prepareFace,
+  regionCoverage,
+  regionPerturbations,
   regionsMask,
 } from '../../src/explain/index.js';
 import { analyzeFace } from '../../src/face/index.js';
 import { REGION_NAMES } from '../../src/face/regions.js';
-import { extractFeatures, MORPHOMETRICS } from '../../src/features/index.js';
+import { COLOUR_FEATURES, extractFeatures, MORPHOMETRICS } from '../../src/features/index.js';
 import { featureMatrix, matrixColumns, predictWithPipeline } from '../../src/model/index.js';
 import { dataPath } from '../helpers/data.js';
 import { craftedBundle, randomWeights } from './helpers.js';
@@ -132,6 +136,40 @@ test('colour features are neutralised per region: a cheek-redness screen credits
     matrixColumns(['morphometrics', 'colour']),
   );
   assert.ok(Math.abs(p[0] - attribution.score) < 1e-12, `${p[0]} vs ${attribution.score}`);
+});
+
+test('hand-crafted masking replays from saved coverages: neutraliseHandCrafted gives the rows the explainer scores', async () => {
+  const a = await analysis;
+  const bundle = craftedBundle(['morphometrics', 'colour'], { 'colour.cheekA': 0.3 });
+  const target = explainTarget(bundle);
+  const face = await prepareFace(bundle, target, a);
+  const perturbations = regionPerturbations(face);
+  const rows = await perturbedFeatureRows(target, face, perturbations);
+  const nm = MORPHOMETRICS.length;
+  let moved = 0;
+  perturbations.forEach((p, k) => {
+    const coverage = p === null ? null : regionCoverage(face, p.mask);
+    const morph = neutraliseHandCrafted(
+      'morphometrics',
+      face.features.morphometrics!,
+      face.reference.morphometrics,
+      coverage,
+    );
+    const colour = neutraliseHandCrafted('colour', face.features.colour!, face.reference.colour, coverage);
+    const row = rows.data.subarray(k * rows.cols, (k + 1) * rows.cols);
+    assert.deepEqual([...row], [...morph, ...colour], `perturbation ${k}`);
+    moved += morph.filter((x, j) => x !== face.features.morphometrics![j]).length;
+  });
+  assert.ok(moved > nm, 'masking moved the morphometrics');
+  // A colour feature of two regions, one of them fully hidden: half way to its reference.
+  const j = COLOUR_FEATURES.findIndex((f) => f.regions.length === 2);
+  const r = REGION_NAMES.indexOf(COLOUR_FEATURES[j].regions[0]);
+  const coverage = REGION_NAMES.map((_, i) => (i === r ? 1 : 0));
+  const x = face.features.colour!;
+  const ref = face.reference.colour;
+  const half = neutraliseHandCrafted('colour', x, ref, coverage)[j];
+  assert.ok(Math.abs(half - (x[j] + ref[j]) / 2) < 1e-12, `${half} vs ${(x[j] + ref[j]) / 2}`);
+  assert.equal(neutraliseHandCrafted('colour', x, ref, null), x, 'unmasked: the original');
 });
 
 test('the occlusion map of a nose-only screen is hot on the nose and zero far from it', async () => {
