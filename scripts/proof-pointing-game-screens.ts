@@ -7,7 +7,8 @@
  *
  * The masking's costly part (the descriptor network on each masked crop) does not depend on the
  * screen: it is computed once per photo and saved (scripts/lib/pointing-game-masked.ts, ~25 min for
- * the 1,120 photos), after which every variant is replayed in seconds.
+ * the 1,120 photos), after which a screen is replayed without the network (seconds; the augmented ones,
+ * trained on 15 times the rows, a few minutes).
  * Usage: npx tsx scripts/proof-pointing-game.ts        (first: makes the phantoms)
  *        npx tsx scripts/proof-pointing-game-screens.ts [--true-mesh]
  * `--true-mesh` (~10 min) also explains the development split's phantoms with the regions drawn on the
