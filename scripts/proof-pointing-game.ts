@@ -53,7 +53,7 @@ import {
   type SignName,
 } from '../src/simulate/index.js';
 import { rocAucScore, wilsonInterval } from '../src/stats/index.js';
-import { readPhantomManifest, type PhantomRow } from './lib/phantom-cohorts.js';
+import { readPhantomManifest, sexOf, type PhantomRow } from './lib/phantom-cohorts.js';
 import { pointingGameReport, targetsOf, type Results } from './lib/pointing-game-report.js';
 import { attributeBothWays, bundleOf, judge, saveable, type Outcome } from './lib/pointing-game-screen.js';
 import { measureChanges } from './lib/pointing-game-changes.js';
@@ -192,7 +192,7 @@ async function cohortOf(sign: SignName, split = SPLITS[0]) {
     train
       .filter((r) => r.label === 'control')
       .map((r) => ({
-        sex: r.sex === 'female' || r.sex === 'male' ? r.sex : undefined,
+        sex: sexOf(r.sex),
         age: r.age,
         morphometrics: byFile.get(r.file)!.sets.morphometrics!,
         colour: byFile.get(r.file)!.sets.colour!,
@@ -219,7 +219,7 @@ function trainOn(sign: SignName, config: (typeof CONFIGS)[number], c: Awaited<Re
 
 /** One photo's attribution; on the development split also the insertion side (a candidate ranking rule). */
 async function explainOne(bundle: Bundle, target: ExplainTarget, r: PhantomRow, runner: DescriptorRunner) {
-  const sex = r.sex === 'female' || r.sex === 'male' ? r.sex : undefined;
+  const sex = sexOf(r.sex);
   const face = await prepareFace(bundle, target, await analyzeFace(r.file), { sex, age: r.age });
   if (args.dev) return attributeBothWays(target, face, runner);
   return { attribution: (await attributeRegions(target, face, runner)).attribution, kept: undefined };
@@ -336,7 +336,7 @@ async function example(sign: SignName): Promise<void> {
   const photo = c.heldOut.find((r) => r.label !== 'control')!;
   const explainer = await createExplainer({ model: bundle });
   try {
-    const sex = photo.sex === 'female' || photo.sex === 'male' ? photo.sex : undefined;
+    const sex = sexOf(photo.sex);
     const result = await explainer.explain(photo.file, { sex, age: photo.age });
     const figures = await explanationFigures(result, 640);
     const panels = [figures.regions, figures.heatmap!, figures.saliency!];

@@ -10,7 +10,7 @@ import { parseCsv } from '../../src/io/csv-read.js';
 import { createRandom } from '../../src/stats/index.js';
 import { simulateCohort, SIMULATOR_VERSION, type Condition } from '../../src/simulate/index.js';
 import { studioPhotos, utkPhotos, type PublicPhoto } from './public-data.js';
-import { ageBandOf } from '../../src/model/index.js';
+import { ageBandOf, type Sex } from '../../src/model/index.js';
 
 export const PHANTOM_DIR = resolve(import.meta.dirname, '..', '..', '.cache', 'phantoms', SIMULATOR_VERSION);
 
@@ -67,6 +67,11 @@ export interface PhantomRow {
   severity: number;
   sex?: string;
   age?: number;
+}
+
+/** A manifest's sex column as the models take it (anything else: unknown). */
+export function sexOf(sex?: string): Sex | undefined {
+  return sex === 'female' || sex === 'male' ? sex : undefined;
 }
 
 /** Reads a simulate manifest (paths relative to it). */

@@ -73,6 +73,7 @@ export {
   perturbedImage,
   prepareFace,
   regionCoverage,
+  regionLayout,
   regionsMask,
   scorePerturbations,
   scoreRows,
@@ -84,7 +85,7 @@ export {
   type PreparedFace,
 } from './perturb.js';
 export { defaultFillSigma, inpaintMasked, meanColour, type FillOptions, type FillSource } from './fill.js';
-export { featureReference, type FeatureReference } from './reference.js';
+export { featureReference, normativeReference, type FeatureReference } from './reference.js';
 export { meanFaceDetail } from './mean-face.js';
 export {
   colourBarSvg,

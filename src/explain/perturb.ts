@@ -122,6 +122,21 @@ export function resolveFill(
   };
 }
 
+/** A crop's region labels with what masking needs of them: each region's pixel count and the face mask. */
+export function regionLayout(
+  labels: Int8Array,
+): Pick<PreparedFace, 'labels' | 'regionPixels' | 'faceMask'> {
+  const regionPixels = new Int32Array(REGION_NAMES.length);
+  const faceMask = new Uint8Array(labels.length);
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] >= 0) {
+      regionPixels[labels[i]]++;
+      faceMask[i] = 1;
+    }
+  }
+  return { labels, regionPixels, faceMask };
+}
+
 /** Regions of each hand-crafted feature, as indices into REGION_NAMES. */
 const FEATURE_REGIONS = {
   morphometrics: MORPHOMETRICS.map((m) => m.regions.map((r) => REGION_NAMES.indexOf(r))),
@@ -151,15 +166,7 @@ export async function prepareFace(
     );
   }
   const { width, height } = aligned.image;
-  const labels = regionLabelMap(aligned.meshCrop, width, height);
-  const regionPixels = new Int32Array(REGION_NAMES.length);
-  const faceMask = new Uint8Array(labels.length);
-  for (let i = 0; i < labels.length; i++) {
-    if (labels[i] >= 0) {
-      regionPixels[labels[i]]++;
-      faceMask[i] = 1;
-    }
-  }
+  const { labels, regionPixels, faceMask } = regionLayout(regionLabelMap(aligned.meshCrop, width, height));
   const greyscale = analysis.imageWarnings.includes('greyscale');
   const features: PreparedFace['features'] = {
     morphometrics: computeMorphometrics(analysis.primary.meshPx, analysis.primary.pose),

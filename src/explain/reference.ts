@@ -19,7 +19,13 @@
  */
 import { EndofaceError } from '../errors.js';
 import { COLOUR_FEATURE_NAMES, MORPHOMETRIC_NAMES } from '../features/index.js';
-import { assessNormative, type Bundle, type FittedPipeline, type Sex } from '../model/index.js';
+import {
+  assessNormative,
+  type Bundle,
+  type FittedPipeline,
+  type NormativeModel,
+  type Sex,
+} from '../model/index.js';
 
 /** Reference values of the hand-crafted feature sets for one face. */
 export interface FeatureReference {
@@ -45,27 +51,37 @@ export function featureReference(
   pipeline: FittedPipeline,
   face: { sex?: Sex; age?: number; morphometrics: ArrayLike<number>; colour: ArrayLike<number> },
 ): FeatureReference {
-  const normative = bundle.normative;
-  if (normative) {
-    const { reference } = assessNormative(normative, face);
-    const stratum = normative.strata.find((s) => s.key === reference.stratum)!;
-    const read = (set: keyof typeof NAMES): Float64Array =>
-      Float64Array.from(NAMES[set], (name) => {
-        const j = normative.featureNames.indexOf(`${set}.${name}`);
-        if (j < 0)
-          throw new EndofaceError('invalid_bundle', `the normative model has no ${set}.${name}`, { name });
-        return stratum.median[j];
-      });
-    return {
-      morphometrics: read('morphometrics'),
-      colour: read('colour'),
-      source: `normative:${reference.stratum}`,
-    };
-  }
+  if (bundle.normative) return normativeReference(bundle.normative, face);
   const read = (set: keyof typeof NAMES): Float64Array =>
     Float64Array.from(NAMES[set], (name) => {
       const j = pipeline.columns.indexOf(`${set}.${name}`);
       return j < 0 ? NaN : pipeline.standardizer.mean[j];
     });
   return { morphometrics: read('morphometrics'), colour: read('colour'), source: 'training-mean' };
+}
+
+/**
+ * The normative medians of the face's stratum (preference 1 of {@link featureReference}), from a
+ * normative model alone.
+ *
+ * @throws `invalid_bundle` when the normative model lacks a feature
+ */
+export function normativeReference(
+  normative: NormativeModel,
+  face: { sex?: Sex; age?: number; morphometrics: ArrayLike<number>; colour: ArrayLike<number> },
+): FeatureReference {
+  const { reference } = assessNormative(normative, face);
+  const stratum = normative.strata.find((s) => s.key === reference.stratum)!;
+  const read = (set: keyof typeof NAMES): Float64Array =>
+    Float64Array.from(NAMES[set], (name) => {
+      const j = normative.featureNames.indexOf(`${set}.${name}`);
+      if (j < 0)
+        throw new EndofaceError('invalid_bundle', `the normative model has no ${set}.${name}`, { name });
+      return stratum.median[j];
+    });
+  return {
+    morphometrics: read('morphometrics'),
+    colour: read('colour'),
+    source: `normative:${reference.stratum}`,
+  };
 }

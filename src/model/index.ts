@@ -88,7 +88,7 @@ export {
   type FittedEstimator,
 } from './estimator.js';
 export { minimizeLbfgs, type LbfgsOptions, type MinimizeResult } from './optimize.js';
-export { fromRows, toRows, zeros, type Matrix, type Matrix64 } from './matrix.js';
+export { fromRows, stackRows, toRows, zeros, type Matrix, type Matrix64 } from './matrix.js';
 export type { ModelErrorCode } from './validate.js';
 export {
   ageBandOf,

@@ -65,6 +65,22 @@ export function takeRows(m: Matrix, indices: ArrayLike<number>): Matrix64 {
   return out;
 }
 
+/** Matrices with the same columns, one below the other. */
+export function stackRows(ms: readonly Matrix[]): Matrix64 {
+  const cols = ms[0]?.cols ?? 0;
+  if (ms.some((m) => m.cols !== cols)) throw new Error('stackRows: matrices differ in columns');
+  const out = zeros(
+    ms.reduce((n, m) => n + m.rows, 0),
+    cols,
+  );
+  let offset = 0;
+  for (const m of ms) {
+    out.data.set(m.data.subarray(0, m.rows * cols), offset);
+    offset += m.rows * cols;
+  }
+  return out;
+}
+
 /** The listed entries of a vector, in that order. */
 export function take<T extends Float64Array | Int32Array>(v: T, indices: ArrayLike<number>): T {
   const out = new (v.constructor as new (n: number) => T)(indices.length);

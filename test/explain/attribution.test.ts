@@ -169,6 +169,10 @@ test('hand-crafted masking replays from saved coverages: neutraliseHandCrafted g
   const ref = face.reference.colour;
   const half = neutraliseHandCrafted('colour', x, ref, coverage)[j];
   assert.ok(Math.abs(half - (x[j] + ref[j]) / 2) < 1e-12, `${half} vs ${(x[j] + ref[j]) / 2}`);
+  // Replayed against another reference (another split's normal faces), it moves towards that one.
+  const other = Float64Array.from(ref, (v) => v + 1);
+  const towardsOther = neutraliseHandCrafted('colour', x, other, coverage)[j];
+  assert.ok(Math.abs(towardsOther - (x[j] + other[j]) / 2) < 1e-12, `${towardsOther}`);
   assert.equal(neutraliseHandCrafted('colour', x, ref, null), x, 'unmasked: the original');
 });
 
