@@ -1,44 +1,49 @@
 /**
- * Region masking split into its screen-independent part, saved per photo, so that any screen can be
- * explained again in seconds. The costly part of `attributeRegions` is the descriptor network on
- * each masked crop (the region inpainted by the explainer's fill); it does not depend on the screen.
- * The hand-crafted features are cheap to replay: their originals and each perturbation's region
- * coverage are saved, and `neutraliseHandCrafted` moves them towards whatever reference the screen's
- * bundle gives (each split fits its own normative model).
+ * Region masking split into its screen-independent part, saved per photo, so that screens can be
+ * explained again without the network. The costly part of `attributeRegions` is the descriptor
+ * network on each masked crop (the region inpainted by the explainer's default fill); it does not
+ * depend on the screen. The hand-crafted features are cheap to replay: their originals and each
+ * perturbation's region coverage are saved, and `neutraliseHandCrafted` moves them towards whatever
+ * reference a split's normal faces give. Only screens on faceres, morphometrics and colour (or a
+ * subset) can be replayed.
  *
  * Saved under `<dir>/<sign or controls>/<photo>.f32` (descriptor rows, float32, one per perturbation
- * of `regionPerturbations`: unmasked, each region alone, all regions) with a `.json` beside it.
+ * of `regionPerturbations`: unmasked, each region alone, all regions) with a `.json` beside it that
+ * records the software version and fill, so that stale rows are refused rather than reused.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
   explainTarget,
-  featureReference,
   neutraliseHandCrafted,
+  normativeReference,
   perturbedImage,
   prepareFace,
   regionCoverage,
   regionPerturbations,
   type ExplainTarget,
+  type FeatureReference,
 } from '../../src/explain/index.js';
 import type { DescriptorRunner } from '../../src/explain/descriptor-runner.js';
+import { defaultFillSigma } from '../../src/explain/fill.js';
+import { isEndofaceError } from '../../src/errors.js';
 import { analyzeFace } from '../../src/face/index.js';
+import { REGION_NAMES } from '../../src/face/regions.js';
+import type { FaceFeatures, FeatureSetName } from '../../src/features/index.js';
 import {
   featureMatrix,
-  FittedPipeline,
   matrixColumns,
   type Bundle,
   type Matrix64,
   type NormativeModel,
-  type SerializedPipeline,
 } from '../../src/model/index.js';
-import type { FaceFeatures, FeatureSetName } from '../../src/features/index.js';
-import type { PhantomRow } from './phantom-cohorts.js';
-import { bundleOf } from './pointing-game-screen.js';
+import { SOFTWARE_VERSION } from '../../src/version.js';
+import { sexOf, type PhantomRow } from './phantom-cohorts.js';
 
 /** The descriptor whose masked rows are saved (the proof's first two screens use it or nothing). */
 export const MASKED_DESCRIPTOR = 'faceres';
 const SETS: FeatureSetName[] = [MASKED_DESCRIPTOR, 'morphometrics', 'colour'];
+const PERTURBATIONS = REGION_NAMES.length + 2;
 
 /** One photo's saved masking. */
 export interface MaskedPhoto {
@@ -54,9 +59,23 @@ export interface MaskedPhoto {
   colour: Float64Array;
 }
 
+/** What the `.json` beside the rows holds. */
+interface SavedMeta {
+  software: string;
+  fill: { detail: string; sigmaPx: number };
+  subjectId: string;
+  label: string;
+  sex?: 'female' | 'male';
+  age?: number;
+  quality: string;
+  dims: number;
+  coverage: (number[] | null)[];
+  morphometrics: number[];
+  colour: number[];
+}
+
 const fileOf = (dir: string, group: string, row: PhantomRow): string =>
   join(dir, group, basename(row.file, '.jpg'));
-const sexOf = (s?: string): 'female' | 'male' | undefined => (s === 'female' || s === 'male' ? s : undefined);
 
 /**
  * A target whose screen uses the saved sets. Preparing a face needs a bundle only for the features'
@@ -87,9 +106,13 @@ export async function saveMaskedRows(
       const face = await prepareFace(bundle, target, await analyzeFace(row.file), {
         sex: sexOf(row.sex),
         age: row.age,
-      }).catch((e: Error) => e);
-      if (face instanceof Error) {
-        writeFileSync(`${out}.json`, JSON.stringify({ failed: face.message }));
+      }).catch((e: unknown) => {
+        // A photo without a face is recorded as such; anything else is a real failure.
+        if (isEndofaceError(e) && e.code === 'no_face') return undefined;
+        throw e;
+      });
+      if (face === undefined) {
+        writeFileSync(`${out}.json`, JSON.stringify({ software: SOFTWARE_VERSION, failed: 'no_face' }));
         continue;
       }
       const perturbations = regionPerturbations(face);
@@ -101,20 +124,23 @@ export async function saveMaskedRows(
       const buf = new Float32Array(rowsOut.length * rowsOut[0].length);
       rowsOut.forEach((r, k) => buf.set(r, k * r.length));
       writeFileSync(`${out}.f32`, Buffer.from(buf.buffer));
-      writeFileSync(
-        `${out}.json`,
-        JSON.stringify({
-          subjectId: row.subjectId,
-          label: row.label,
-          sex: sexOf(row.sex),
-          age: row.age,
-          quality: face.analysis.quality.status,
-          dims: rowsOut[0].length,
-          coverage: perturbations.map((p) => (p === null ? null : [...regionCoverage(face, p.mask)])),
-          morphometrics: [...face.features.morphometrics!],
-          colour: [...face.features.colour!],
-        }),
-      );
+      const meta: SavedMeta = {
+        software: SOFTWARE_VERSION,
+        fill: {
+          detail: face.fill.detail ? 'mean-face' : 'none',
+          sigmaPx: face.fill.sigmaPx ?? defaultFillSigma(face.aligned.image.width),
+        },
+        subjectId: row.subjectId,
+        label: row.label,
+        sex: sexOf(row.sex),
+        age: row.age,
+        quality: face.analysis.quality.status,
+        dims: rowsOut[0].length,
+        coverage: perturbations.map((p) => (p === null ? null : [...regionCoverage(face, p.mask)])),
+        morphometrics: [...face.features.morphometrics!],
+        colour: [...face.features.colour!],
+      };
+      writeFileSync(`${out}.json`, JSON.stringify(meta));
       made++;
     }
     onProgress(i + 1, rows.length);
@@ -122,28 +148,42 @@ export async function saveMaskedRows(
   return made;
 }
 
-/** A photo's saved masking, or undefined when it was not saved (or no face was found). */
+/**
+ * A photo's saved masking, or undefined when it was not saved, had no face or a rejected quality
+ * (the proof's cohorts leave those out too).
+ *
+ * @throws when the rows were saved by another software version or do not have the expected shape
+ */
 export function readMaskedPhoto(dir: string, group: string, row: PhantomRow): MaskedPhoto | undefined {
   const out = fileOf(dir, group, row);
   if (!existsSync(`${out}.json`)) return undefined;
-  const meta = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as Record<string, unknown>;
-  // As the proof's cohorts: photos without a face or with a rejected quality are not explained.
+  const meta = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as SavedMeta & { failed?: string };
+  if (meta.software !== SOFTWARE_VERSION)
+    throw new Error(`${out}.json was saved by endoface ${meta.software}; delete ${dir} and run again`);
   if (meta.failed !== undefined || meta.quality === 'reject') return undefined;
-  const bytes = readFileSync(`${out}.f32`);
-  const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
-  const dims = meta.dims as number;
+  // Copied, so the float view is aligned whatever the buffer's offset.
+  const all = new Float32Array(new Uint8Array(readFileSync(`${out}.f32`)).buffer);
+  if (all.length !== PERTURBATIONS * meta.dims || meta.coverage.length !== PERTURBATIONS)
+    throw new Error(
+      `${out}: ${all.length} values for ${PERTURBATIONS} rows of ${meta.dims}; delete it and run again`,
+    );
   return {
-    subjectId: meta.subjectId as string,
-    label: meta.label as string,
-    sex: meta.sex as MaskedPhoto['sex'],
-    age: meta.age as number | undefined,
-    descriptorRows: Array.from({ length: all.length / dims }, (_, k) =>
-      all.subarray(k * dims, (k + 1) * dims),
+    subjectId: meta.subjectId,
+    label: meta.label,
+    sex: meta.sex,
+    age: meta.age,
+    descriptorRows: Array.from({ length: PERTURBATIONS }, (_, k) =>
+      all.subarray(k * meta.dims, (k + 1) * meta.dims),
     ),
-    coverage: meta.coverage as MaskedPhoto['coverage'],
-    morphometrics: Float64Array.from(meta.morphometrics as number[]),
-    colour: Float64Array.from(meta.colour as number[]),
+    coverage: meta.coverage,
+    morphometrics: Float64Array.from(meta.morphometrics),
+    colour: Float64Array.from(meta.colour),
   };
+}
+
+/** The reference a photo's hand-crafted features move towards: the split's normative median, as the explainer's. */
+export function referenceOf(normative: NormativeModel, p: MaskedPhoto): FeatureReference {
+  return normativeReference(normative, p);
 }
 
 /** The unmasked features of saved photos, as the screens train on them. */
@@ -155,22 +195,18 @@ export function unmaskedMatrix(photos: readonly MaskedPhoto[], sets: FeatureSetN
 }
 
 /**
- * A photo's feature rows under every saved perturbation, the hand-crafted sets neutralised towards
- * the reference the screen's bundle (its normative model of the split's normal faces) gives.
+ * Feature rows of a photo under the saved perturbations (`which`: their indices, default all: 0
+ * unmasked, 1 … 14 one region each, 15 every region), the hand-crafted sets neutralised towards
+ * `reference`.
  */
 export function maskedMatrix(
   p: MaskedPhoto,
   sets: FeatureSetName[],
-  model: SerializedPipeline,
-  normative: NormativeModel,
+  reference: FeatureReference,
+  which: readonly number[] = p.descriptorRows.map((_, k) => k),
 ): Matrix64 {
-  const reference = featureReference(
-    bundleOf('replay', sets, model, normative),
-    FittedPipeline.fromJSON(model),
-    p,
-  );
   return featureMatrix(
-    p.descriptorRows.map((_, k) => asFeatures(p, k, reference)),
+    which.map((k) => asFeatures(p, k, reference)),
     sets,
   );
 }
@@ -178,13 +214,19 @@ export function maskedMatrix(
 function asFeatures(
   p: MaskedPhoto,
   k: number,
-  reference: { morphometrics: ArrayLike<number>; colour: ArrayLike<number> } | null,
+  reference: FeatureReference | null,
 ): Pick<FaceFeatures, 'sets'> {
   const c = reference ? p.coverage[k] : null;
-  const sets = {
-    [MASKED_DESCRIPTOR]: Float64Array.from(p.descriptorRows[k]),
-    morphometrics: neutraliseHandCrafted('morphometrics', p.morphometrics, reference?.morphometrics ?? [], c),
-    colour: neutraliseHandCrafted('colour', p.colour, reference?.colour ?? [], c),
+  return {
+    sets: {
+      [MASKED_DESCRIPTOR]: Float64Array.from(p.descriptorRows[k]),
+      morphometrics: neutraliseHandCrafted(
+        'morphometrics',
+        p.morphometrics,
+        reference?.morphometrics ?? [],
+        c,
+      ),
+      colour: neutraliseHandCrafted('colour', p.colour, reference?.colour ?? [], c),
+    },
   };
-  return { sets };
 }

@@ -123,9 +123,7 @@ export function resolveFill(
 }
 
 /** A crop's region labels with what masking needs of them: each region's pixel count and the face mask. */
-export function regionLayout(
-  labels: Int8Array,
-): Pick<PreparedFace, 'labels' | 'regionPixels' | 'faceMask'> {
+export function regionLayout(labels: Int8Array): Pick<PreparedFace, 'labels' | 'regionPixels' | 'faceMask'> {
   const regionPixels = new Int32Array(REGION_NAMES.length);
   const faceMask = new Uint8Array(labels.length);
   for (let i = 0; i < labels.length; i++) {
