@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FeatureSetName } from '../../src/features/index.js';
 import type { RegionAttribution } from '../../src/explain/index.js';
-import { DISCLAIMER } from '../../src/model/index.js';
+import { DISCLAIMER, median } from '../../src/model/index.js';
 import { crossFitSection } from './pointing-game-crossfit.js';
 import { leadSection } from './pointing-game-lead.js';
 import { rulesSection } from './pointing-game-rules.js';
@@ -268,14 +268,13 @@ function changesSection(res: Results, changes: Changes, ctx: ReportContext): str
     });
     const unchanged = Object.values(c)
       .filter((v) => !changed(v) && v.detectedPx !== undefined)
-      .map((v) => v.detectedPx!)
-      .sort((a, b) => a - b);
+      .map((v) => v.detectedPx!);
     const tracked =
       unchanged.length === 0
         ? '–'
         : [...targetsOf(sign)]
             .map((r) => `${r} ${c[r].displacementPx.toFixed(1)} → ${c[r].detectedPx!.toFixed(1)}`)
-            .join(', ') + ` (${unchanged[Math.floor(unchanged.length / 2)].toFixed(1)})`;
+            .join(', ') + ` (${median(unchanged).toFixed(1)})`;
     lines.push(`| ${sign} | ${list} | ${tracked} | ${shares.join(' | ')} |`);
   }
   lines.push('');
