@@ -7,7 +7,7 @@
 import { REGION_NAMES, REGIONS, type RegionName } from '../face/regions.js';
 import type { Matrix64 } from '../model/index.js';
 import type { DescriptorRunner } from './descriptor-runner.js';
-import { importanceLead, type RankingLead } from './lead.js';
+import { importanceLead, unreadableLead, type RankingLead } from './lead.js';
 import {
   perturbedFeatureRows,
   regionsMask,
@@ -123,11 +123,10 @@ export async function attributeRegions(
   const attribution = attributionFromScores(face, scoreRows(target, rows));
   if (target.pipeline.calibrator.method === 'isotonic') {
     // Stepped scores (exactly 0 or 1 on whole stretches) make logit differences 0 or ±41: no lead to read.
-    attribution.lead = {
-      ...attribution.lead,
-      decisive: false,
-      note: 'isotonic calibration: stepped scores have no meaningful logit, so the lead is not read',
-    };
+    attribution.lead = unreadableLead(
+      attribution.lead,
+      'isotonic calibration: stepped scores have no meaningful logit, so the lead is not read',
+    );
   }
   return { attribution, rows };
 }

@@ -16,7 +16,7 @@ import { EndofaceError } from '../errors.js';
 import { REGION_NAMES, type RegionName } from '../face/regions.js';
 import { median } from '../model/index.js';
 import type { RegionAttribution } from './attribution.js';
-import { logitImportance, rankingLead } from './lead.js';
+import { logitImportance, rankingLead, unreadableLead } from './lead.js';
 
 /** What a baseline must match to be used: the screen, class, bundle and masking it was measured with. */
 export interface BaselineSettings {
@@ -127,11 +127,12 @@ export function contrastToBaseline(
     }))
     .sort((x, y) => y.contrast - x.contrast);
   regions.forEach((r, i) => (r.rank = i + 1));
+  const lead = rankingLead(regions.map((r) => ({ region: r.region, value: r.contrast })));
   return {
     ...a,
     regions,
     rankedBy: 'contrast',
     baseline: { method: baseline.method, n: baseline.n },
-    lead: rankingLead(regions.map((r) => ({ region: r.region, value: r.contrast }))),
+    lead: a.lead.note === undefined ? lead : unreadableLead(lead, a.lead.note),
   };
 }

@@ -33,6 +33,7 @@ export {
   importanceLead,
   logitImportance,
   rankingLead,
+  unreadableLead,
   type RankingLead,
 } from './lead.js';
 export {

@@ -60,3 +60,11 @@ export function importanceLead(
     regions.map((r) => ({ region: r.region, value: logitImportance(score, r.maskedScore) })),
   );
 }
+
+/**
+ * A lead that cannot be read on this screen (`note` says why): never decisive. Re-ranking keeps it
+ * so (`contrastToBaseline`), since the reason lies in the screen's scores, not in the ranking.
+ */
+export function unreadableLead(lead: RankingLead, note: string): RankingLead {
+  return { ...lead, decisive: false, note };
+}

@@ -10,6 +10,7 @@ import {
   contrastToBaseline,
   logitImportance,
   regionBaselineOf,
+  unreadableLead,
   type PhotoExplanation,
   type RegionBaseline,
 } from '../../src/explain/index.js';
@@ -70,6 +71,17 @@ test('the baseline is the per-region median logit importance over normal faces; 
   // The lead follows the contrast ranking (the nose is midline: it leads whatever comes second).
   assert.equal(c.lead.over, c.regions[1].region);
   assert.ok(Math.abs(c.lead.logit - (nose.contrast! - c.regions[1].contrast!)) < 1e-12);
+  // A clear nose effect leads decisively by contrast — unless the screen's lead cannot be read at all
+  // (isotonic scores): re-ranking keeps that verdict and its reason.
+  const clear = attributionOf(
+    REGION_NAMES.map((_, r) => (r === NOSE ? 0.79 : 0)),
+    0.99,
+  );
+  assert.equal(contrastToBaseline(clear, baseline, TARGET).lead.decisive, true);
+  const unread = { ...clear, lead: unreadableLead(clear.lead, 'stepped scores') };
+  const kept = contrastToBaseline(unread, baseline, TARGET).lead;
+  assert.equal(kept.decisive, false);
+  assert.equal(kept.note, 'stepped scores');
   assert.throws(() => contrastToBaseline(face, baseline, { ...TARGET, explainedClass: 'control' }), {
     code: 'invalid_option',
   });
