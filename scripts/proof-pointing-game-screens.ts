@@ -21,7 +21,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDescriptorRunner } from '../src/explain/descriptor-runner.js';
-import { explainTarget } from '../src/explain/index.js';
+import { explainTarget, normativeReference, type FeatureReference } from '../src/explain/index.js';
 import { REGION_NAMES } from '../src/face/regions.js';
 import type { FeatureSetName } from '../src/features/index.js';
 import { fitNormativeModel, loadBundle, matrixColumns, predictWithPipeline } from '../src/model/index.js';
@@ -31,7 +31,6 @@ import { readPhantomManifest, type PhantomRow } from './lib/phantom-cohorts.js';
 import {
   maskedMatrix,
   readMaskedPhoto,
-  referenceOf,
   saveMaskedRows,
   unmaskedMatrix,
   type MaskedPhoto,
@@ -41,6 +40,7 @@ import { bundleOf, strictHit } from './lib/pointing-game-screen.js';
 import {
   RANKINGS,
   screensReport,
+  totalHits,
   type Ranking,
   type ScreenRun,
   type TrueMesh,
@@ -108,19 +108,19 @@ async function saveAllMasked(): Promise<void> {
   }
 }
 
-const memo = new Map<string, MaskedPhoto[]>();
+const saved = new Map<string, MaskedPhoto | undefined>();
+/** A photo's saved masking, read from disk once (the controls serve every sign). */
+function readOnce(group: string, row: PhantomRow): MaskedPhoto | undefined {
+  const key = `${group}/${row.file}`;
+  if (!saved.has(key)) saved.set(key, readMaskedPhoto(MASKED, group, row));
+  return saved.get(key);
+}
+
 /** A sign's saved phantoms, or its saved controls (only identities the sign's own manifest has, as the proof). */
 function load(sign: SignName, what: 'phantoms' | 'controls'): MaskedPhoto[] {
-  const key = `${sign}|${what}`;
-  if (!memo.has(key)) {
-    const rows = ROWS.get(sign)![what];
-    const group = what === 'phantoms' ? sign : 'controls';
-    memo.set(
-      key,
-      rows.map((r) => readMaskedPhoto(MASKED, group, r)).filter((p): p is MaskedPhoto => p !== undefined),
-    );
-  }
-  return memo.get(key)!;
+  const group = what === 'phantoms' ? sign : 'controls';
+  const rows = ROWS.get(sign)![what];
+  return rows.map((r) => readOnce(group, r)).filter((p): p is MaskedPhoto => p !== undefined);
 }
 
 /** A sign's training side of a split: its phantoms, the normal faces, their normative model. */
@@ -131,7 +131,7 @@ function trainingOf(split: Split, sign: SignName, sets: FeatureSetName[]): Train
     controls.map((p) => ({ sex: p.sex, age: p.age, morphometrics: p.morphometrics, colour: p.colour })),
     { minStratumSize: 30 },
   );
-  const references = new Map<MaskedPhoto, ReturnType<typeof referenceOf>>();
+  const references = new Map<MaskedPhoto, FeatureReference>();
   return {
     sets,
     sign,
@@ -139,7 +139,7 @@ function trainingOf(split: Split, sign: SignName, sets: FeatureSetName[]): Train
     controls,
     normative,
     reference: (p) => {
-      if (!references.has(p)) references.set(p, referenceOf(normative, p));
+      if (!references.has(p)) references.set(p, normativeReference(normative, p));
       return references.get(p)!;
     },
   };
@@ -198,7 +198,7 @@ async function explainOnTrueMesh(): Promise<void> {
       const t = trainingOf(split, sign, sets);
       const bundle = bundleOf(sign, sets, VARIANTS[0].train(t), t.normative);
       const rows = ROWS.get(sign)!.phantoms.filter(
-        (r) => inB.has(r.subjectId) && readMaskedPhoto(MASKED, sign, r) !== undefined,
+        (r) => inB.has(r.subjectId) && readOnce(sign, r) !== undefined,
       );
       res[sign] = await trueMeshHits(join(CACHE, sign), sign, rows, bundle, explainTarget(bundle), runner);
       console.error(`true mesh, ${sign}: ${res[sign].hits}/${res[sign].n}`);
@@ -228,7 +228,7 @@ else {
             hits: hits[ranking],
             auc,
           });
-          const total = SIGN_NAMES.reduce((a, x) => a + hits[ranking][x].hits, 0);
+          const total = totalHits(hits[ranking]);
           console.error(`${config.name} | ${variant.name} | ${ranking} | ${split}: ${total}`);
         }
       }

@@ -10,6 +10,7 @@ import type { RegionName } from '../../src/face/regions.js';
 import type { SignName } from '../../src/simulate/index.js';
 import { asAttribution, contrastRanked, rankingValues, readSaved } from './pointing-game-saved.js';
 import { strictHit, tiedFirst } from './pointing-game-screen.js';
+import { targetsOf } from './pointing-game-tables.js';
 
 /** The thresholds offered (logits), fixed before looking; the smallest that reaches the bar is chosen. */
 const GRID = [0.25, 0.5, 0.75, 1, 1.5, 2];
@@ -100,7 +101,6 @@ export function leadSection(
   cache: string,
   configs: { name: string; sets: string[] }[],
   signs: SignName[],
-  targetsOf: (sign: SignName) => Set<RegionName>,
 ): string[] {
   /** Per sign, the rows of one saved run: its phantoms, its normal faces, or its phantoms ranked by contrast. */
   const load = (prefix: string, config: { sets: string[] }, which: 'phantoms' | 'controls' | 'contrast') => {

@@ -16,7 +16,6 @@ import { basename, join } from 'node:path';
 import {
   explainTarget,
   neutraliseHandCrafted,
-  normativeReference,
   perturbedImage,
   prepareFace,
   regionCoverage,
@@ -30,13 +29,7 @@ import { isEndofaceError } from '../../src/errors.js';
 import { analyzeFace } from '../../src/face/index.js';
 import { REGION_NAMES } from '../../src/face/regions.js';
 import type { FaceFeatures, FeatureSetName } from '../../src/features/index.js';
-import {
-  featureMatrix,
-  matrixColumns,
-  type Bundle,
-  type Matrix64,
-  type NormativeModel,
-} from '../../src/model/index.js';
+import { featureMatrix, matrixColumns, type Bundle, type Matrix64 } from '../../src/model/index.js';
 import { SOFTWARE_VERSION } from '../../src/version.js';
 import { sexOf, type PhantomRow } from './phantom-cohorts.js';
 
@@ -179,11 +172,6 @@ export function readMaskedPhoto(dir: string, group: string, row: PhantomRow): Ma
     morphometrics: Float64Array.from(meta.morphometrics),
     colour: Float64Array.from(meta.colour),
   };
-}
-
-/** The reference a photo's hand-crafted features move towards: the split's normative median, as the explainer's. */
-export function referenceOf(normative: NormativeModel, p: MaskedPhoto): FeatureReference {
-  return normativeReference(normative, p);
 }
 
 /** The unmasked features of saved photos, as the screens train on them. */

@@ -109,8 +109,8 @@ export function pointingGameReport(res: Results, ctx: ReportContext): string {
     '',
   );
   lines.push(...contrastSection(ctx));
-  lines.push(...rulesSection(CACHE, CONFIGS, SIGNS_RUN, targetsOf));
-  lines.push(...leadSection(CACHE, CONFIGS, SIGNS_RUN, targetsOf));
+  lines.push(...rulesSection(CACHE, CONFIGS, SIGNS_RUN));
+  lines.push(...leadSection(CACHE, CONFIGS, SIGNS_RUN));
   if (ctx.crossFit) lines.push(...crossFitSection(ctx.crossFit, res, ctx));
   if (existsSync(join(CACHE, 'changes.json')))
     lines.push(

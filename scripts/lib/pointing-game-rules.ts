@@ -13,6 +13,7 @@ import { median } from '../../src/model/index.js';
 import type { SignName } from '../../src/simulate/index.js';
 import { readSaved, type SavedAttribution } from './pointing-game-saved.js';
 import { strictHit } from './pointing-game-screen.js';
+import { targetsOf } from './pointing-game-tables.js';
 
 /** One explained photo as the development run saves it (with the insertion side). */
 type DevAttribution = Required<SavedAttribution>;
@@ -95,7 +96,6 @@ export function rulesSection(
   cache: string,
   configs: { name: string; sets: string[] }[],
   signs: SignName[],
-  targetsOf: (sign: SignName) => Set<RegionName>,
 ): string[] {
   const tables: string[] = [];
   let identities = '';

@@ -40,7 +40,8 @@ export interface ScreensContext {
   trueMeshFile: string;
 }
 
-const totalHits = (h: Hits): number => SIGN_NAMES.reduce((a, s) => a + h[s].hits, 0);
+/** A screen's hits over every sign. */
+export const totalHits = (h: Hits): number => SIGN_NAMES.reduce((a, s) => a + h[s].hits, 0);
 const totalN = (h: Hits): number => SIGN_NAMES.reduce((a, s) => a + h[s].n, 0);
 const meanAuc = (r: ScreenRun): number => SIGN_NAMES.reduce((a, s) => a + r.auc[s], 0) / SIGN_NAMES.length;
 const signed = (x: number): string => `${x >= 0 ? '+' : ''}${x}`;
