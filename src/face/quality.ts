@@ -125,6 +125,8 @@ const MESSAGES: Record<QualityReason, string> = {
   eyes_occluded: 'the eyes look covered (eye texture relative to the face)',
   face_cut_off: 'part of the face is outside the photo (fraction of mesh points)',
   greyscale: 'the photo is greyscale: colour features are unavailable',
+  transparent:
+    'the photo has transparent parts, flattened onto grey: a face under them is not as photographed',
 };
 
 /**
@@ -155,6 +157,7 @@ export function judgeQuality(
   if (faceCount === 0) add('no_face', 'reject');
   if (faceCount > 1) add('multiple_faces', 'warn', faceCount);
   if (imageWarnings.includes('greyscale')) add('greyscale', 'warn');
+  if (imageWarnings.includes('alpha_flattened')) add('transparent', 'warn');
   if (faceCount > 0) {
     below('face_too_small', measures.interOcularPx, cfg.minInterOcularPx);
     const worstPose = [

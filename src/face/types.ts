@@ -56,7 +56,8 @@ export type QualityReason =
   | 'over_exposed'
   | 'eyes_occluded'
   | 'face_cut_off'
-  | 'greyscale';
+  | 'greyscale'
+  | 'transparent';
 
 export type QualityStatus = 'pass' | 'warn' | 'reject';
 

@@ -47,6 +47,28 @@ async function readInput(input: string | Buffer, maxBytes: number): Promise<{ bu
  * @throws EndofaceError with code `file_not_found`, `empty_file`, `too_large`, `unsupported_format`
  *   or `corrupt_image`, and `details.file` when the input was a path.
  */
+/** Channel spread (max − min of R, G, B) up to which a pixel counts as grey: JPEG's chroma noise. */
+const GREY_SPREAD = 6;
+
+/** Whether at most 1 in 1,000 pixels of RGB data has any colour (spread above {@link GREY_SPREAD}). */
+function looksGrey(rgb: Uint8Array): boolean {
+  const n = rgb.length / 3;
+  let coloured = 0;
+  for (let i = 0; i < rgb.length; i += 3) {
+    const [r, g, b] = [rgb[i], rgb[i + 1], rgb[i + 2]];
+    if (Math.max(r, g, b) - Math.min(r, g, b) > GREY_SPREAD && ++coloured > n / 1000) return false;
+  }
+  return true;
+}
+
+/** Whether every pixel of an image with an alpha channel is fully opaque (decodes it once more). */
+async function isOpaque(buf: Buffer, name: string, where: Record<string, unknown>): Promise<boolean> {
+  const stats = await sharp(buf, { failOn: 'truncated', limitInputPixels: false, pages: 1 })
+    .stats()
+    .catch((e: Error) => fail('corrupt_image', `${name} cannot be decoded: ${e.message}`, where));
+  return stats.isOpaque;
+}
+
 export async function decodeImage(
   input: string | Buffer,
   config: Partial<ImageConfig> = {},
@@ -92,7 +114,8 @@ export async function decodeImage(
   const channels = meta.channels ?? 3;
   const isGrey = channels <= 2 || meta.space === 'b-w' || meta.space === 'grey16';
   if (isGrey) warnings.push('greyscale');
-  if (meta.hasAlpha) warnings.push('alpha_flattened');
+  // An alpha channel that is opaque everywhere (common in exported PNGs) changes nothing: no warning.
+  if (meta.hasAlpha && !(await isOpaque(buf, name, where))) warnings.push('alpha_flattened');
   if ((meta.pages ?? 1) > 1 && format === 'gif') warnings.push('animated_first_frame');
   if (scale < 1) warnings.push('downscaled');
 
@@ -111,6 +134,8 @@ export async function decodeImage(
     .catch((e: Error) => fail('corrupt_image', `${name} cannot be decoded: ${e.message}`, where));
   if (info.channels !== 3)
     fail('corrupt_image', `${name} decoded to ${info.channels} channels, expected 3`, where);
+  // A grey photo saved as RGB has three equal channels: as colourless as a one-channel one.
+  if (!isGrey && looksGrey(data)) warnings.push('greyscale');
 
   return {
     data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),

@@ -66,10 +66,20 @@ test('greyscale input becomes RGB with a greyscale warning', async () => {
   assert.equal(img.data[0], img.data[1]);
 });
 
+test('a grey photo saved with three equal channels is greyscale too; a colour photo is not', async () => {
+  const rgbGrey = await sharp(FACE).greyscale().toColourspace('srgb').jpeg().toBuffer();
+  assert.equal((await sharp(rgbGrey).metadata()).channels, 3);
+  assert.ok((await decodeImage(rgbGrey)).warnings.includes('greyscale'));
+  assert.ok(!(await decodeImage(FACE)).warnings.includes('greyscale'));
+});
+
 test('alpha is flattened and 16-bit input is reduced to 8-bit', async () => {
   const rgba = await sharp(FACE).ensureAlpha(0.5).png().toBuffer();
   const img = await decodeImage(rgba);
   assert.ok(img.warnings.includes('alpha_flattened'));
+  // An alpha channel that is opaque everywhere flattens to the same pixels: no warning.
+  const opaque = await decodeImage(await sharp(FACE).ensureAlpha(1).png().toBuffer());
+  assert.ok(!opaque.warnings.includes('alpha_flattened'), opaque.warnings.join(', '));
   assert.equal(img.data.length, 600 * 800 * 3);
   const deep = await sharp(FACE).toColourspace('rgb16').png().toBuffer();
   const d = await decodeImage(deep);

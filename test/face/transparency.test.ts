@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import { analyzeFace } from '../../src/face/index.js';
+import { dataPath } from '../helpers/data.js';
+
+const FACE = dataPath('webmorph-canada', 'images', '003f.jpg');
+
+test('a photo with transparent parts is analysed with a "transparent" quality warning; an opaque alpha channel is not', async () => {
+  const { width, height } = await sharp(FACE).metadata();
+  // The left quarter fully transparent: flattened onto grey, which the user should hear about.
+  const alpha = Buffer.alloc(width! * height!, 255);
+  for (let y = 0; y < height!; y++) alpha.fill(0, y * width!, y * width! + Math.floor(width! / 4));
+  const holed = await sharp(FACE)
+    .joinChannel(alpha, { raw: { width: width!, height: height!, channels: 1 } })
+    .png()
+    .toBuffer();
+  const a = await analyzeFace(holed);
+  assert.equal(a.faces.length, 1);
+  const reason = a.quality.reasons.find((r) => r.code === 'transparent');
+  assert.equal(reason?.severity, 'warn', JSON.stringify(a.quality.reasons));
+  assert.notEqual(a.quality.status, 'pass');
+
+  const opaque = await analyzeFace(await sharp(FACE).ensureAlpha(1).png().toBuffer());
+  assert.ok(
+    !opaque.quality.reasons.some((r) => r.code === 'transparent'),
+    JSON.stringify(opaque.quality.reasons),
+  );
+  assert.equal(opaque.quality.status, 'pass');
+});
