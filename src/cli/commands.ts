@@ -1,11 +1,24 @@
 import { Command, Option } from 'commander';
+import { EndofaceError } from '../errors.js';
+import { lookUpOption } from '../util/options.js';
 
+/**
+ * Option parsers throw `invalid_option` like the commands' own flag checks (explain.ts,
+ * evaluate.ts), so main.ts prints `code: message` and exits 1 before any work starts.
+ */
 const positiveInt =
   (name: string) =>
   (v: string): string => {
-    if (!/^\d+$/.test(v) || Number(v) < 0) throw new Error(`${name} must be a whole number ≥ 0, got "${v}"`);
-    return v;
+    if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(Number(v)))
+      throw new EndofaceError('invalid_option', `${name} must be a whole number ≥ 0, got "${v}"`, {
+        parameter: name,
+        value: v,
+      });
+    return v.trim();
   };
+
+const HEATMAP_KINDS = ['regions', 'coarse', 'fine', 'none'] as const;
+const heatmapKind = (v: string): string => lookUpOption('--heatmap', v, HEATMAP_KINDS);
 
 /** Options shared by the commands that extract features: the cache and the worker threads. */
 const cacheOption = (): Option =>
@@ -53,7 +66,11 @@ export function register(program: Command): void {
     )
     .option('-o, --out <dir>', 'write screen.json, a JSON per photo and the figures here')
     .option('--json', 'print the results as JSON', false)
-    .option('--heatmap <kind>', 'figures with --out: regions | coarse | fine | none', 'regions')
+    .addOption(
+      new Option('--heatmap <kind>', 'figures with --out: regions | coarse | fine | none')
+        .default('regions')
+        .argParser(heatmapKind),
+    )
     .addOption(workersOption('0'))
     .addOption(cacheOption())
     .addOption(noCacheOption())
@@ -164,7 +181,11 @@ export function register(program: Command): void {
       '--condition <name>',
       'condition the expert ratings are compared for (default: the explained class)',
     )
-    .option('--bootstrap <n>', 'bootstrap replicates of the agreement intervals', '2000')
+    .option(
+      '--bootstrap <n>',
+      'bootstrap replicates of the agreement intervals, 0–1,000,000 (0 = none; an interval needs ≥ 40)',
+      '2000',
+    )
     .option('--seed <n>', 'seed of the randomisations and the bootstrap', '1')
     .option(
       '--fill-detail <kind>',
@@ -173,7 +194,7 @@ export function register(program: Command): void {
     )
     .option(
       '--admit <list>',
-      'quality statuses explained (reject: explain photos that fail quality too)',
+      'the quality statuses explained, comma-separated; replaces the default (every photo: pass,warn,reject)',
       'pass,warn',
     )
     .option(
@@ -199,7 +220,7 @@ export function register(program: Command): void {
       '0.5,youden,sens:0.9',
     )
     .option('--prevalence <p>', 'also report PPV/NPV at this prevalence (0–1)')
-    .option('--bootstrap <n>', 'subject-bootstrap replicates (0 = none)', '2000')
+    .option('--bootstrap <n>', 'subject-bootstrap replicates, 0–1,000,000 (0 = none)', '2000')
     .option('--seed <n>', 'bootstrap seed', '20240229')
     .option('--level <p>', 'confidence level', '0.95')
     .action(async (opts) => {

@@ -4,6 +4,7 @@
  */
 import { EndofaceError } from '../errors.js';
 import { runEvaluation, type EvaluationOptions } from '../report/evaluation.js';
+import { MAX_RESAMPLES } from '../stats/bootstrap.js';
 import { AGGREGATIONS, parseThresholdSpec } from '../stats/index.js';
 import { lookUpOption } from '../util/options.js';
 
@@ -51,8 +52,8 @@ export function parseEvaluateFlags(flags: EvaluateFlags): EvaluationOptions {
     nResamples: number(
       '--bootstrap',
       flags.bootstrap,
-      (v) => Number.isInteger(v) && v >= 0,
-      'a whole number ≥ 0',
+      (v) => Number.isInteger(v) && v >= 0 && v <= MAX_RESAMPLES,
+      'a whole number from 0 to 1,000,000',
     ),
     seed: number('--seed', flags.seed, Number.isInteger, 'an integer'),
     level: number('--level', flags.level, (v) => v > 0 && v < 1, 'in (0, 1), e.g. 0.95'),

@@ -6,10 +6,11 @@ import { basename } from 'node:path';
 import { EndofaceError } from '../errors.js';
 import { FILL_DETAILS } from '../explain/perturb.js';
 import { runExplain, type ExplainRunOptions } from '../explain/run.js';
+import { MAX_RESAMPLES } from '../stats/bootstrap.js';
 import { lookUpOption } from '../util/options.js';
+import { createProgress } from './progress.js';
 
 const QUALITY_STATUSES = ['pass', 'warn', 'reject'] as const;
-import { createProgress } from './progress.js';
 
 /** The flags as commander hands them over. */
 export interface ExplainFlags {
@@ -31,10 +32,12 @@ export interface ExplainFlags {
   baseline?: string;
 }
 
-function wholeNumber(flag: string, value: string): number {
+/** A whole-number flag in [0, max]; the error names the flag, the value received and the range. */
+function wholeNumber(flag: string, value: string, max = Number.MAX_SAFE_INTEGER): number {
   const v = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(v)) {
-    throw new EndofaceError('invalid_option', `${flag}=${value} must be a whole number ≥ 0`, {
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(v) || v > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? '≥ 0' : `from 0 to ${max.toLocaleString('en')}`;
+    throw new EndofaceError('invalid_option', `${flag}=${value} must be a whole number ${range}`, {
       parameter: flag,
       value,
     });
@@ -55,7 +58,7 @@ export function parseExplainFlags(inputs: string[], flags: ExplainFlags): Explai
     sanity: flags.sanity,
     humanRoi: flags.humanRoi,
     condition: flags.condition,
-    nResamples: wholeNumber('--bootstrap', flags.bootstrap),
+    nResamples: wholeNumber('--bootstrap', flags.bootstrap, MAX_RESAMPLES),
     seed: wholeNumber('--seed', flags.seed),
     workers: wholeNumber('--workers', flags.workers),
     fillDetail: lookUpOption('--fill-detail', flags.fillDetail, FILL_DETAILS),
@@ -85,7 +88,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags): Pro
   }
   const first = result.explained[0]?.explanation;
   if (first) console.log(first.disclaimer);
-  for (const { file, explanation: e } of result.explained) {
+  for (const { file, explanation: e, warnings } of result.explained) {
     const top = e.regions.regions
       .slice(0, 3)
       .map((r) => {
@@ -101,16 +104,29 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags): Pro
     console.log(
       `${basename(file)}  P(${e.screen.explainedClass}) ${e.score.toFixed(3)}  top: ${top} (${clarity})${sanity}`,
     );
+    const m = e.missingFeatures;
+    if (m && !m.stable)
+      console.log(
+        `  warning: features_missing: ${m.missing.length} of the screen's features are missing on this photo${e.quality.reasons.some((r) => r.code === 'greyscale') ? ' (greyscale)' : ''}; filled with plausible values the decision changes in ${(100 * (1 - m.agreement)).toFixed(0)} % of fills — neither the score nor its explanation is a finding`,
+      );
+    for (const w of warnings ?? []) console.log(`  warning: ${w.code}: ${w.message}`);
   }
   for (const f of result.failed) console.log(`${basename(f.file)}  not explained: ${f.code}: ${f.message}`);
+  const admit = flags.admit.split(',').map((v) => v.trim());
+  if (result.failed.some((f) => f.code === 'quality_rejected'))
+    console.log(
+      `(--admit ${admit.join(',')}: only photos of quality ${admit.join(' or ')} are explained; --admit pass,warn,reject explains every photo)`,
+    );
   if (result.agreement) {
     const a = result.agreement;
     const ci = (x: typeof a.spearman): string =>
       x.estimate === null
         ? 'undefined'
         : `${x.estimate.toFixed(2)}${x.lower !== null ? ` [${x.lower.toFixed(2)}, ${x.upper!.toFixed(2)}]` : ''}`;
+    // Without an interval, say why once (one subject, too few replicates, no bootstrap).
+    const why = a.spearman.lower === null && a.spearman.estimate !== null ? ` (${a.spearman.method})` : '';
     console.log(
-      `agreement with experts (${a.condition}, ${a.regions.length} regions): Spearman ρ ${ci(a.spearman)}, Kendall τ-b ${ci(a.kendall)}`,
+      `agreement with experts (${a.condition}, ${a.regions.length} regions): Spearman ρ ${ci(a.spearman)}, Kendall τ-b ${ci(a.kendall)}${why}`,
     );
   }
   console.log(`\nwrote ${result.outDir}`);

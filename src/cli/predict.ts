@@ -28,8 +28,9 @@ function rows(
     'not_scored_reason',
     'quality',
     'quality_reasons',
+    'warnings',
   ];
-  for (const s of screens) columns.push(`${s.name}_probability`, `${s.name}_decision`);
+  for (const s of screens) columns.push(`${s.name}_probability`, `${s.name}_decision`, `${s.name}_withheld`);
   const hasNormative = preds.some((p) => p.normative);
   if (hasNormative)
     columns.push(
@@ -54,11 +55,13 @@ function rows(
         not_scored_reason: p.notScoredReason,
         quality: p.quality?.status ?? 'error',
         quality_reasons: p.quality?.reasons.map((r) => `${r.code}:${r.severity}`).join(' '),
+        warnings: p.warnings?.map((w) => w.message).join('; '),
       };
       for (const s of screens) {
         const sp = p.screens[s.name];
         row[`${s.name}_probability`] = sp?.probability ?? (sp ? JSON.stringify(sp.probabilities) : undefined);
         row[`${s.name}_decision`] = sp?.decision;
+        row[`${s.name}_withheld`] = p.withheld?.[s.name]?.message;
       }
       if (p.normative) {
         row.normative_cushing_percentile = p.normative.conditions.cushing.percentile;
@@ -102,7 +105,7 @@ export async function predictCommand(inputs: string[], opts: PredictCliOptions):
             `normative Cushing-like P${p.normative.conditions.cushing.percentile.toFixed(0)}, acromegaly-like P${p.normative.conditions.acromegaly.percentile.toFixed(0)}`,
           );
         console.log(
-          `${basename(p.file)}  [${p.quality?.status ?? 'error'}]  ${p.scored ? parts.join('; ') : `not scored: ${p.notScoredReason}`}`,
+          `${basename(p.file)}  [${p.quality?.status ?? 'error'}]  ${p.scored ? parts.join('; ') : `not scored: ${p.error ? `${p.error.code}: ${p.error.message}` : p.notScoredReason}`}`,
         );
       }
       if (opts.csv) console.log(`\nwrote ${opts.csv}`);

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EndofaceError } from '../errors.js';
 import { runScreen } from '../report/screen-run.js';
 import { openCache } from './cache.js';
 import { createProgress } from './progress.js';
@@ -38,6 +39,8 @@ export async function screenCommand(inputs: string[], opts: ScreenCliOptions): P
       explain: opts.heatmap as 'regions' | 'coarse' | 'fine' | 'none',
     });
     progress.done();
+    if (results.length === 0)
+      throw new EndofaceError('empty_dataset', `no photos to screen in ${inputs.join(', ')}`, { inputs });
     if (opts.json) {
       console.log(JSON.stringify({ disclaimer: bundle.metadata.disclaimer, results }, null, 2));
     } else {
@@ -49,7 +52,9 @@ export async function screenCommand(inputs: string[], opts: ScreenCliOptions): P
           `${basename(r.file)}  quality ${r.quality?.status ?? 'error'}${r.quality?.reasons.length ? ` (${r.quality.reasons.map((x) => x.code).join(', ')})` : ''}`,
         );
         if (!r.scored) {
-          console.log(`  not scored: ${r.notScoredReason}\n`);
+          console.log(
+            `  not scored: ${r.error ? `${r.error.code}: ${r.error.message}` : r.notScoredReason}\n`,
+          );
           continue;
         }
         for (const [c, v] of Object.entries(r.conditions)) {
@@ -58,9 +63,15 @@ export async function screenCommand(inputs: string[], opts: ScreenCliOptions): P
             parts.push(
               `normative ${c}-like score ${v.normative.score.toFixed(2)}, ${pct(v.normative.percentile)} of normal faces`,
             );
-          if (v.screen) parts.push(`screen P = ${v.screen.probability.toFixed(3)} → ${v.screen.decision}`);
+          if (v.screen)
+            parts.push(
+              `screen P = ${v.screen.probability.toFixed(3)} → ${v.screen.decision}` +
+                missingNote(v.screen.missingFeatures),
+            );
+          if (v.withheld) parts.push(`screen withheld: ${v.withheld.code}: ${v.withheld.message}`);
           console.log(`  ${c.padEnd(10)} ${parts.join('; ')}`);
         }
+        for (const w of r.warnings ?? []) console.log(`  warning: ${w.code}: ${w.message}`);
         console.log(
           `  most unusual regions: ${r.topRegions.map((t) => `${t.label} (${pct(t.percentile)})`).join(', ')}`,
         );
@@ -82,4 +93,14 @@ export async function screenCommand(inputs: string[], opts: ScreenCliOptions): P
   } finally {
     cache?.close();
   }
+}
+
+/**
+ * A note on a scored screen whose features were partly missing, when filling them moves its
+ * probability noticeably (≥ 0.05 between the 5th and 95th percentiles of plausible fills).
+ */
+function missingNote(m: { count: number; probabilityRange?: [number, number] } | undefined): string {
+  const range = m?.probabilityRange;
+  if (!m || !range || range[1] - range[0] < 0.05) return '';
+  return ` (${m.count} features missing: ${range[0].toFixed(2)}–${range[1].toFixed(2)} with plausible values; decision unchanged)`;
 }

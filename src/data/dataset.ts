@@ -15,6 +15,8 @@ export interface DatasetItem {
   covariates: Record<string, string>;
   /** Where it came from: the manifest line, or the folder. */
   origin: string;
+  /** The manifest line (folder datasets: none). */
+  line?: number;
 }
 
 export type DatasetWarningCode = 'no_subject_id' | 'label_mismatch_subject';
@@ -27,6 +29,19 @@ export interface Dataset {
   /** Covariate column names (manifest only). */
   covariates: string[];
   warnings: { code: DatasetWarningCode; message: string }[];
+  /** Manifest rows whose file does not exist, with `missingFiles: 'skip'` (otherwise an error). */
+  missing: DatasetItem[];
+}
+
+export interface LoadDatasetOptions {
+  allowedLabels?: readonly string[];
+  /** `false` (prediction): the label column may be absent. */
+  requireLabel?: boolean;
+  /**
+   * A manifest row whose file does not exist: an error (`manifest_file_missing`, training: the
+   * cohort must be complete) or, with `skip` (prediction), left out of `items` and listed in `missing`.
+   */
+  missingFiles?: 'error' | 'skip';
 }
 
 export type DatasetErrorCode =
@@ -46,11 +61,8 @@ function raise(code: DatasetErrorCode, problems: string[], details: Record<strin
   throw new EndofaceError(code, `${problems[0]}${more}`, { ...details, problems });
 }
 
-async function loadManifest(
-  path: string,
-  allowedLabels?: readonly string[],
-  requireLabel = true,
-): Promise<Dataset> {
+async function loadManifest(path: string, options: LoadDatasetOptions): Promise<Dataset> {
+  const { allowedLabels, requireLabel = true, missingFiles = 'error' } = options;
   const table = parseCsv(await readFile(path, 'utf8'), path);
   const col = (name: string): number => table.header.indexOf(name);
   const missingCols = REQUIRED.filter((c) => col(c) < 0 && (requireLabel || c !== 'label'));
@@ -67,6 +79,7 @@ async function loadManifest(
   const subjectCol = col('subject_id');
   const covariates = table.header.filter((h) => !['file', 'label', 'subject_id'].includes(h));
   const items: DatasetItem[] = [];
+  const skipped: DatasetItem[] = [];
   const missing: string[] = [];
   const duplicates: string[] = [];
   const unknown: string[] = [];
@@ -84,25 +97,27 @@ async function loadManifest(
     const file = resolve(root, rel);
     if (seen.has(file)) duplicates.push(`${where}: ${rel} is listed again (first on line ${seen.get(file)})`);
     seen.set(file, line);
-    if (!existsSync(file) || !statSync(file).isFile()) missing.push(`${where}: file ${rel} does not exist`);
+    const exists = existsSync(file) && statSync(file).isFile();
+    if (!exists) missing.push(`${where}: file ${rel} does not exist`);
     if (allowedLabels && !allowedLabels.includes(label))
       unknown.push(`${where}: label "${label}" is not one of ${allowedLabels.join(', ')}`);
     const subjectId = subjectCol >= 0 ? row[subjectCol] : '';
-    items.push({
+    (exists ? items : skipped).push({
       file,
       subjectId,
       label,
       covariates: Object.fromEntries(covariates.map((c) => [c, row[col(c)]])),
       origin: where,
+      line,
     });
   });
   if (empty.length) raise('invalid_manifest', empty, { file: path });
-  if (missing.length) raise('manifest_file_missing', missing, { file: path });
+  if (missing.length && missingFiles === 'error') raise('manifest_file_missing', missing, { file: path });
   if (duplicates.length) raise('manifest_duplicate_row', duplicates, { file: path });
   if (unknown.length) raise('manifest_unknown_label', unknown, { file: path });
 
   const warnings: Dataset['warnings'] = [];
-  const noSubject = items.filter((it) => !it.subjectId);
+  const noSubject = [...items, ...skipped].filter((it) => !it.subjectId);
   if (noSubject.length > 0) {
     warnings.push({
       code: 'no_subject_id',
@@ -110,7 +125,7 @@ async function loadManifest(
     });
     for (const it of noSubject) it.subjectId = `photo:${relative(root, it.file)}`;
   }
-  return finish(path, 'manifest', items, covariates, warnings);
+  return finish(path, 'manifest', items, covariates, warnings, skipped);
 }
 
 async function loadFolder(path: string, allowedLabels?: readonly string[]): Promise<Dataset> {
@@ -154,8 +169,10 @@ function finish(
   items: DatasetItem[],
   covariates: string[],
   warnings: Dataset['warnings'],
+  missing: DatasetItem[] = [],
 ): Dataset {
-  if (items.length === 0)
+  // Skipped rows are still photos to report (file_not_found), so a manifest of only those is not empty.
+  if (items.length === 0 && missing.length === 0)
     throw new EndofaceError('empty_dataset', `${source} lists no photos`, { file: source });
   // A subject with photos under two labels is usually a data error (or a follow-up study): say so.
   const bySubject = new Map<string, Set<string>>();
@@ -175,6 +192,7 @@ function finish(
     labels: [...new Set(items.map((i) => i.label))].sort(),
     covariates,
     warnings,
+    missing,
   };
 }
 
@@ -182,12 +200,10 @@ function finish(
  * Loads a cohort from a folder per class (`root/<label>/*.jpg`) or a CSV manifest
  * (`file,subject_id,label[,sex,age,site,date,…]`, paths relative to the manifest). Every problem in a
  * manifest is reported at once, each naming its line: missing files, empty fields, duplicate rows,
- * labels outside `allowedLabels`. With `requireLabel: false` (prediction) the label column may be absent.
+ * labels outside `allowedLabels`. Prediction passes `requireLabel: false` (the label column may be
+ * absent) and `missingFiles: 'skip'` (a missing photo is one failed photo, not a failed run).
  */
-export async function loadDataset(
-  source: string,
-  options: { allowedLabels?: readonly string[]; requireLabel?: boolean } = {},
-): Promise<Dataset> {
+export async function loadDataset(source: string, options: LoadDatasetOptions = {}): Promise<Dataset> {
   if (!existsSync(source))
     throw new EndofaceError('dataset_not_found', `no such file or folder: ${source}`, { file: source });
   if (statSync(source).isDirectory()) return loadFolder(source, options.allowedLabels);
@@ -196,5 +212,5 @@ export async function loadDataset(
       file: source,
     });
   }
-  return loadManifest(source, options.allowedLabels, options.requireLabel ?? true);
+  return loadManifest(source, options);
 }

@@ -4,4 +4,5 @@ export {
   type DatasetErrorCode,
   type DatasetItem,
   type DatasetWarningCode,
+  type LoadDatasetOptions,
 } from './dataset.js';

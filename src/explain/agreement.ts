@@ -10,6 +10,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { EndofaceError } from '../errors.js';
 import { REGION_NAMES } from '../face/regions.js';
 import { bootstrapBySubject, type ConfidenceInterval } from '../stats/index.js';
+import { checkResamples, minIntervalReplicates } from '../stats/bootstrap.js';
 import { rankingVector } from './attribution.js';
 import type { CohortPhoto } from './cohort.js';
 import {
@@ -28,7 +29,7 @@ export interface AgreementOptions {
    * where they look, whichever way the evidence points; `signed`: the signed sum.
    */
   importance?: 'absolute' | 'signed';
-  /** Bootstrap replicates (default 2000; 0 = no interval). */
+  /** Bootstrap replicates (default 2000; 0 = no interval; an interval needs ≥ 40 at 95 %). */
   nResamples?: number;
   level?: number;
   seed?: number;
@@ -56,6 +57,41 @@ export interface RegionAgreement {
 /** Ranks, 1 = largest value (ties share the best rank). */
 const descendingRanks = (v: readonly number[]): number[] => v.map((x) => 1 + v.filter((y) => y > x).length);
 
+/** Fewest expert regions a rank correlation is computed on. */
+export const MIN_EXPERT_REGIONS = 3;
+
+/**
+ * Refuses ratings with fewer than {@link MIN_EXPERT_REGIONS} regions for `condition`, naming the
+ * conditions the file does rate — cheap, so a run checks it before explaining any photo.
+ *
+ * @throws `invalid_input`
+ */
+export function checkExpertRatings(human: HumanRoiTable, condition: RoiCondition): void {
+  const regions = new Set(human.rows.filter((r) => r.condition === condition).map((r) => r.region));
+  if (regions.size >= MIN_EXPERT_REGIONS) return;
+  const others = [...new Set(human.rows.map((r) => r.condition))].filter((c) => c !== condition);
+  throw new EndofaceError(
+    'invalid_input',
+    `${human.file}: experts rated ${regions.size} region(s) for ${condition}; at least ${MIN_EXPERT_REGIONS} are needed for a rank correlation` +
+      (others.length > 0 ? ` (the file rates ${others.join(', ')}; give --condition)` : ''),
+    { file: human.file, condition, regions: regions.size },
+  );
+}
+
+/**
+ * Why the agreement gets no interval, or undefined when it can have one. One subject cannot show
+ * how agreement varies between photos (every replicate is the same photo set), and too few
+ * replicates put a percentile limit on an extreme replicate.
+ */
+function noIntervalReason(nResamples: number, nSubjects: number, level: number): string | undefined {
+  if (nResamples === 0) return 'no bootstrap';
+  if (nSubjects < 2) return 'no interval: one subject, so the bootstrap cannot resample photos';
+  const min = minIntervalReplicates(level);
+  if (nResamples < min)
+    return `no interval: ${nResamples} bootstrap replicate(s) are too few for a ${level * 100} % interval (at least ${min})`;
+  return undefined;
+}
+
 /**
  * Spearman and Kendall (τ-b) agreement between the model's region importance over `photos` (each
  * an explanation of the condition's screen; pass the photos of affected subjects) and the experts'
@@ -64,9 +100,11 @@ const descendingRanks = (v: readonly number[]): number[] => v.map((x) => 1 + v.f
  * The bootstrap resamples, in each replicate, the photos' subjects (all of a subject's photos
  * together) and, independently, the readers; ρ and τ are recomputed on the resampled means
  * (percentile interval; Efron & Tibshirani 1993, §13.3). With one reader, the interval reflects the
- * photos only (said in `notes`).
+ * photos only (said in `notes`). With one subject, or fewer replicates than the level needs, there
+ * is no interval: `lower`/`upper` are null and `method` (and `notes`) say why.
  *
- * @throws `invalid_input` when no photos are given or the experts rated fewer than 3 regions for the condition
+ * @throws `invalid_input` when no photos are given or the experts rated fewer than 3 regions for
+ *   the condition; `invalid_parameter` for `nResamples` not in 0–1,000,000
  */
 export function regionAgreement(
   photos: readonly CohortPhoto[],
@@ -74,20 +112,17 @@ export function regionAgreement(
   options: AgreementOptions,
 ): RegionAgreement {
   const importance = options.importance ?? 'absolute';
-  const nResamples = options.nResamples ?? 2000;
+  const nResamples = checkResamples(options.nResamples ?? 2000, 0);
   const seed = options.seed ?? 20240229;
   const level = options.level ?? 0.95;
+  if (photos.length === 0)
+    throw new EndofaceError('invalid_input', 'no explained photos to compare with the experts', {
+      condition: options.condition,
+      photos: 0,
+    });
+  checkExpertRatings(human, options.condition);
   const rows = human.rows.filter((r) => r.condition === options.condition);
   const groups = [...new Set(rows.map((r) => r.region))];
-  if (photos.length === 0 || groups.length < 3) {
-    throw new EndofaceError(
-      'invalid_input',
-      photos.length === 0
-        ? 'no explained photos to compare with the experts'
-        : `${human.file}: experts rated ${groups.length} region(s) for ${options.condition}; at least 3 are needed for a rank correlation`,
-      { condition: options.condition, regions: groups.length, photos: photos.length },
-    );
-  }
   const memberIndex = groups.map((g) => EXPERT_REGION_MEMBERS[g].map((r) => REGION_NAMES.indexOf(r)));
   const P = photos.map((p) => {
     const v = rankingVector(p.regions);
@@ -138,16 +173,18 @@ export function regionAgreement(
   const strata = [...photos.map(() => 'photo'), ...readers.map(() => 'reader')];
   const full = means(new Float64Array(subjects.length).fill(1));
   const [rho, tau] = correlations(full);
+  const nSubjects = new Set(photos.map((p, i) => p.subject ?? p.file ?? i)).size;
+  const noInterval = noIntervalReason(nResamples, nSubjects, level);
   const interval = (estimate: number): RegionAgreement['spearman'] => ({
     estimate: Number.isFinite(estimate) ? estimate : null,
     lower: null,
     upper: null,
     level,
-    method: nResamples > 0 ? 'undefined in the bootstrap' : 'no bootstrap',
+    method: noInterval ?? 'undefined in the bootstrap',
   });
   let spearman = interval(rho);
   let kendall = interval(tau);
-  if (nResamples > 0 && Number.isFinite(rho)) {
+  if (noInterval === undefined && Number.isFinite(rho)) {
     const boot = bootstrapBySubject(
       subjects,
       {
@@ -170,7 +207,8 @@ export function regionAgreement(
   const modelRanks = descendingRanks(full.model);
   const humanRanks = descendingRanks(full.human);
   const notes: string[] = [];
-  if (readers.length === 1) notes.push('one reader: the interval reflects the sampling of photos only');
+  if (noInterval !== undefined && noInterval !== 'no bootstrap') notes.push(noInterval);
+  else if (readers.length === 1) notes.push('one reader: the interval reflects the sampling of photos only');
   if (human.kind === 'rank')
     notes.push('human ranks were turned into scores (−rank) so that higher = more important');
   return {
@@ -187,7 +225,7 @@ export function regionAgreement(
     spearman,
     kendall,
     photos: photos.length,
-    subjects: new Set(photos.map((p, i) => p.subject ?? p.file ?? i)).size,
+    subjects: nSubjects,
     readers: readers.length,
     nResamples,
     seed,

@@ -13,7 +13,17 @@ import {
   type QualityVerdict,
 } from '../face/index.js';
 import { decodeImage, type DecodedImage } from '../image/index.js';
-import { DISCLAIMER, loadBundle, type Bundle, type Sex } from '../model/index.js';
+import {
+  alignColumns,
+  checkMissingFeatures,
+  decisionRule,
+  DISCLAIMER,
+  loadBundle,
+  type Bundle,
+  type Matrix64,
+  type MissingFeatureCheck,
+  type Sex,
+} from '../model/index.js';
 import { modelVersions } from '../runtime/registry.js';
 import type { DeepPartial } from '../util/merge.js';
 import { lookUpOption } from '../util/options.js';
@@ -108,8 +118,13 @@ export interface PhotoExplanation {
   };
   /** The explained class's calibrated probability. */
   score: number;
-  /** The screen's decision at its threshold (binary screens). */
+  /** The screen's decision at its threshold (binary screens); absent when it hinges on missing features. */
   decision?: string;
+  /**
+   * When some of the screen's features are missing on this photo (filled with training means): how
+   * much the decision hinges on them. Not `stable`: neither the score nor its explanation is a finding.
+   */
+  missingFeatures?: MissingFeatureCheck;
   quality: QualityVerdict;
   regions: RegionAttribution;
   heatmap?: OcclusionMap;
@@ -217,7 +232,7 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
       const reasons = analysis.quality.reasons.filter((r) => r.severity === analysis.quality.status);
       throw new EndofaceError(
         'quality_rejected',
-        `quality ${analysis.quality.status} (${reasons.map((r) => `${r.code}: ${r.message}`).join('; ')}); admitted: ${admit.join(', ')}`,
+        `quality ${analysis.quality.status}${reasons.length > 0 ? ` (${reasons.map((r) => `${r.code}: ${r.message}`).join('; ')})` : ''} is not among the statuses explained (${admit.join(', ')})`,
         { file: photo.source.path, quality: analysis.quality },
       );
     }
@@ -274,6 +289,7 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
           ? contrastToBaseline(masked.attribution, baseline, explained)
           : masked.attribution;
       timings.regionsMs = ms(t);
+      const missingFeatures = missingFeaturesOf(target, rows);
       const explanation: PhotoExplanation = {
         file: photo.source.path,
         sha256: photo.source.sha256,
@@ -287,9 +303,10 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
         },
         score: attribution.score,
         decision:
-          target.screen.classes.length === 2
+          target.screen.classes.length === 2 && missingFeatures?.stable !== false
             ? target.screen.classes[attribution.score >= target.screen.threshold.value ? 1 : 0]
             : undefined,
+        ...(missingFeatures ? { missingFeatures } : {}),
         quality: analysis.quality,
         regions: attribution,
         alignment: {
@@ -338,4 +355,11 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
       return { explanation, face, photo };
     },
   };
+}
+
+/** The missing-feature check of the unmasked face (the first of the attribution's rows). */
+function missingFeaturesOf(target: ExplainTarget, rows: Matrix64): MissingFeatureCheck | undefined {
+  const first = { rows: 1, cols: rows.cols, data: rows.data.subarray(0, rows.cols) };
+  const row = alignColumns(first, target.columns, target.pipeline.columns).data;
+  return checkMissingFeatures(target.pipeline, row, decisionRule(target.screen));
 }

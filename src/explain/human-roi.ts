@@ -9,6 +9,7 @@
  * row naming one side ("left cheek") counts for the pair, averaged with the other side if both are
  * given.
  */
+import { readFile } from 'node:fs/promises';
 import { EndofaceError } from '../errors.js';
 import type { RegionName } from '../face/regions.js';
 import { parseCsv } from '../io/csv-read.js';
@@ -196,4 +197,26 @@ export function parseHumanRoiCsv(text: string, file = 'human-roi.csv'): HumanRoi
       value: sum / n,
     })),
   };
+}
+
+/**
+ * Reads and parses a human-ROI CSV file ({@link parseHumanRoiCsv}).
+ *
+ * @throws `file_not_found` naming the file when it is missing, a folder or unreadable
+ */
+export async function readHumanRoiCsv(path: string): Promise<HumanRoiTable> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a folder, not a CSV file'
+          : (e as Error).message;
+    throw new EndofaceError('file_not_found', `expert ratings (--human-roi) ${path}: ${why}`, { file: path });
+  }
+  return parseHumanRoiCsv(text, path);
 }

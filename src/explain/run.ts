@@ -3,22 +3,29 @@
  * manifest), write its figures and JSON, then the cohort summary and — with expert ratings — the
  * agreement between model and experts with its chart.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { loadDataset } from '../data/index.js';
 import { EndofaceError, isEndofaceError } from '../errors.js';
-import { loadBundle, sexAgeOf } from '../model/index.js';
+import { loadBundle, readSexAge, type CovariateWarning } from '../model/index.js';
 import { collectImageFiles, uniqueStems } from '../io/files.js';
 import { toCsv } from '../io/csv-write.js';
 import type { Sex } from '../model/index.js';
 import { renderSvg, svgToPng } from '../report/plots.js';
-import { agreementChartSpec, regionAgreement, type RegionAgreement } from './agreement.js';
+import { prepareOutputDir } from '../report/screen-run.js';
+import { checkResamples } from '../stats/bootstrap.js';
+import {
+  agreementChartSpec,
+  checkExpertRatings,
+  regionAgreement,
+  type RegionAgreement,
+} from './agreement.js';
 import { cohortRegionImportance, type CohortPhoto, type CohortRegionImportance } from './cohort.js';
 import type { RegionBaseline } from './baseline.js';
 import { createExplainer, type Explainer, type ExplainOptions, type PhotoExplanation } from './explain.js';
 import { explainTarget } from './perturb.js';
 import { explanationFigures } from './figures.js';
-import { conditionOf, parseHumanRoiCsv, type RoiCondition } from './human-roi.js';
+import { conditionOf, readHumanRoiCsv, type RoiCondition } from './human-roi.js';
 
 export interface ExplainRunOptions extends Omit<ExplainOptions, 'baseline'> {
   /** Photos, folders, or CSV manifests (`file[,subject_id,label,sex,age,…]`). */
@@ -44,7 +51,8 @@ export interface ExplainRunOptions extends Omit<ExplainOptions, 'baseline'> {
 export interface ExplainRunResult {
   /** The baseline of normal faces the ranking used, and the normal photos it could not use. */
   baseline?: { baseline: RegionBaseline; failed: { file: string; code: string; message: string }[] };
-  explained: { file: string; stem: string; explanation: PhotoExplanation }[];
+  /** `warnings`: manifest values (sex, age) that could not be used, and what was done instead. */
+  explained: { file: string; stem: string; explanation: PhotoExplanation; warnings?: CovariateWarning[] }[];
   failed: { file: string; code: string; message: string }[];
   cohort?: CohortRegionImportance;
   agreement?: RegionAgreement;
@@ -60,29 +68,42 @@ interface Target {
   label?: string;
   sex?: Sex;
   age?: number;
+  warnings?: CovariateWarning[];
 }
 
-async function resolveTargets(inputs: readonly string[]): Promise<{ targets: Target[]; missing: string[] }> {
+/** Sex and age of a manifest row, with warnings only when a value could not be used. */
+function covariatesOf(covariates: Record<string, string>): Pick<Target, 'sex' | 'age' | 'warnings'> {
+  const { sex, age, warnings } = readSexAge(covariates);
+  return { sex, age, ...(warnings.length > 0 ? { warnings } : {}) };
+}
+
+/** The photos to explain, and the missing ones (named, or rows of a manifest, in its order). */
+async function resolveTargets(
+  inputs: readonly string[],
+  exclude: readonly string[],
+): Promise<{ targets: Target[]; missing: string[] }> {
   const targets: Target[] = [];
   const plain: string[] = [];
+  const skipped: string[] = [];
   for (const input of inputs) {
     if (extname(input).toLowerCase() !== '.csv') {
       plain.push(input);
       continue;
     }
-    const ds = await loadDataset(input, { requireLabel: false });
+    const ds = await loadDataset(input, { requireLabel: false, missingFiles: 'skip' });
+    skipped.push(...ds.missing.map((it) => it.file));
     for (const it of ds.items) {
       targets.push({
         file: it.file,
         subject: it.subjectId,
         label: it.label || undefined,
-        ...sexAgeOf(it.covariates),
+        ...covariatesOf(it.covariates),
       });
     }
   }
-  const { files, missing } = await collectImageFiles(plain);
+  const { files, missing } = await collectImageFiles(plain, { exclude });
   targets.push(...files.map((file) => ({ file })));
-  return { targets, missing: missing.map((m) => m.path) };
+  return { targets, missing: [...skipped, ...missing.map((m) => m.path)] };
 }
 
 /**
@@ -91,13 +112,16 @@ async function resolveTargets(inputs: readonly string[]): Promise<{ targets: Tar
  * `<stem>.saliency.png`; `explanations.csv` (one row per photo); `cohort.json` (mean region
  * importance by class); and with `humanRoi`, `agreement.json` plus `agreement.{png,svg,vl.json}`.
  * A photo that cannot be explained (unreadable, no face) is listed in `failed` with its reason
- * code; the run goes on.
+ * code; the run goes on. Everything a run can refuse — the ratings file and its regions, the
+ * replicate count, the baseline path, the output folder (`output_not_writable`) — is checked
+ * before the first photo is explained.
  */
 export async function runExplain(options: ExplainRunOptions): Promise<ExplainRunResult> {
-  const human = options.humanRoi
-    ? parseHumanRoiCsv(await readFile(options.humanRoi, 'utf8'), options.humanRoi)
-    : undefined;
-  const { targets, missing } = await resolveTargets(options.inputs);
+  const human = options.humanRoi ? await readHumanRoiCsv(options.humanRoi) : undefined;
+  if (options.nResamples !== undefined) checkResamples(options.nResamples, 0);
+  await checkBaselineSource(options.baseline);
+  // The run writes its figures into `out`: an earlier run's are not photos to explain.
+  const { targets, missing } = await resolveTargets(options.inputs, [options.out]);
   const failed = missing.map((file) => ({ file, code: 'file_not_found', message: `no such file: ${file}` }));
   if (targets.length === 0 && failed.length === 0)
     throw new EndofaceError('empty_dataset', 'no photos to explain', { inputs: options.inputs });
@@ -106,11 +130,14 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
   const target = explainTarget(bundle, options.screen, options.className);
   const className = target.screen.classes[target.classIndex];
   let condition: RoiCondition | undefined;
-  if (human)
+  if (human) {
     condition = conditionOf(
       options.condition ?? className,
       options.condition ? '--condition' : `explained class "${className}" (give --condition)`,
     );
+    checkExpertRatings(human, condition);
+  }
+  await prepareOutputDir(options.out);
   // A photo named like a run file (cohort.jpg → cohort.json) must not overwrite it.
   const stems = uniqueStems(targets.map((t) => t.file)).map((stem) =>
     RUN_FILES.has(stem.toLowerCase()) ? `${stem}.photo` : stem,
@@ -122,21 +149,21 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
   try {
     baseline = await resolveBaseline(explainer, options, className);
     explainer.useBaseline(baseline?.baseline);
-    await mkdir(options.out, { recursive: true });
     for (const [i, t] of targets.entries()) {
       options.onProgress?.(i, targets.length, t.file);
       try {
         const result = await explainer.explain(t.file, { sex: t.sex, age: t.age });
         const figures = await explanationFigures(result);
         const stem = stems[i];
+        const warnings = t.warnings ? { warnings: t.warnings } : {};
         await writeFile(
           join(options.out, `${stem}.json`),
-          JSON.stringify(result.explanation, null, 2) + '\n',
+          JSON.stringify({ ...result.explanation, ...warnings }, null, 2) + '\n',
         );
         await writeFile(join(options.out, `${stem}.regions.png`), figures.regions);
         if (figures.heatmap) await writeFile(join(options.out, `${stem}.heatmap.png`), figures.heatmap);
         if (figures.saliency) await writeFile(join(options.out, `${stem}.saliency.png`), figures.saliency);
-        explained.push({ file: t.file, stem, explanation: result.explanation });
+        explained.push({ file: t.file, stem, explanation: result.explanation, ...warnings });
         cohort.push({
           file: t.file,
           subject: t.subject,
@@ -177,6 +204,21 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
 }
 
 /**
+ * Refuses a `--baseline` path that does not exist before any work (resolveBaseline would otherwise
+ * find no normal photo in it, after the model is loaded).
+ *
+ * @throws `file_not_found`
+ */
+async function checkBaselineSource(source: ExplainRunOptions['baseline']): Promise<void> {
+  if (typeof source !== 'string') return;
+  if (!(await stat(source).catch(() => undefined)))
+    throw new EndofaceError('file_not_found', `--baseline ${source}: no such file or folder`, {
+      parameter: 'baseline',
+      file: source,
+    });
+}
+
+/**
  * The run's baseline: given, read from a JSON file, or measured on normal photos by the run's own
  * explainer (same settings, same worker threads) and written to `<out>/baseline.json`.
  *
@@ -201,7 +243,7 @@ async function resolveBaseline(
       });
     }
   }
-  const { targets, missing } = await resolveTargets([source]);
+  const { targets, missing } = await resolveTargets([source], [options.out]);
   const failed = missing.map((file) => ({ file, code: 'file_not_found', message: `no such file: ${file}` }));
   // A cohort manifest may be passed whole: its photos labelled with the explained class are not normal.
   const normals = targets.filter((t) => t.label !== className);
@@ -212,7 +254,6 @@ async function resolveBaseline(
       message: `labelled "${className}", the explained class`,
     });
   const measured = await explainer.measureBaseline(normals, options.onBaselineProgress);
-  await mkdir(options.out, { recursive: true });
   await writeFile(join(options.out, 'baseline.json'), JSON.stringify(measured.baseline, null, 2) + '\n');
   return { baseline: measured.baseline, failed: [...failed, ...measured.failed] };
 }

@@ -1,5 +1,6 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
+import { EndofaceError } from '../errors.js';
 
 /** File endings taken when walking a folder (a file named explicitly is always taken). */
 export const IMAGE_EXTENSIONS = [
@@ -17,37 +18,107 @@ export const IMAGE_EXTENSIONS = [
 
 export interface CollectedFiles {
   files: string[];
-  /** Inputs that do not exist, with the reason. */
+  /** Inputs that do not exist (and broken links met in a folder), with the reason. */
   missing: { path: string; reason: string }[];
 }
 
-async function walk(dir: string, out: string[]): Promise<void> {
+export interface CollectOptions {
+  /**
+   * Folders the walk never enters: where a run writes its figures, so that the next run does not
+   * read them back as photos. (Their subfolders are not the run's and are searched when named.)
+   */
+  exclude?: readonly string[];
+}
+
+export type CollectErrorCode = 'input_in_output_folder';
+
+interface WalkState {
+  out: string[];
+  missing: CollectedFiles['missing'];
+  /** Real paths of the folders excluded. */
+  exclude: string[];
+  /** Real paths of the folders walked: a symlinked folder is walked once, and a link cycle ends. */
+  seen: Set<string>;
+}
+
+function isImage(name: string): boolean {
+  return IMAGE_EXTENSIONS.includes(extname(name).toLowerCase());
+}
+
+async function walk(dir: string, state: WalkState): Promise<void> {
+  const real = await realpath(dir);
+  if (state.seen.has(real) || state.exclude.includes(real)) return;
+  state.seen.add(real);
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => a.name.localeCompare(b.name));
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const p = join(dir, e.name);
-    if (e.isDirectory()) await walk(p, out);
-    else if (e.isFile() && IMAGE_EXTENSIONS.includes(extname(e.name).toLowerCase())) out.push(p);
+    // A link is taken for what it points to (Dirent says only "link").
+    const target = e.isSymbolicLink() ? await stat(p).catch(() => undefined) : e;
+    if (!target) {
+      if (isImage(e.name)) state.missing.push({ path: p, reason: 'file_not_found' });
+    } else if (target.isDirectory()) await walk(p, state);
+    else if (target.isFile() && isImage(e.name)) state.out.push(p);
   }
 }
 
-/** Expands files and folders (recursively, image endings only) into a sorted, de-duplicated file list. */
-export async function collectImageFiles(inputs: readonly string[]): Promise<CollectedFiles> {
-  const files: string[] = [];
-  const missing: CollectedFiles['missing'] = [];
+/** Real paths of the folders to exclude that exist (one that does not yet holds nothing to skip). */
+async function realFolders(folders: readonly string[]): Promise<string[]> {
+  const real = await Promise.all(folders.map((f) => realpath(f).catch(() => undefined)));
+  return real.filter((f): f is string => f !== undefined);
+}
+
+/**
+ * Expands files and folders (recursively, image endings only, following links) into a de-duplicated
+ * file list: inputs in the order given, each folder's files sorted by name.
+ *
+ * @throws `input_in_output_folder` when an input folder is an excluded folder: its photos and the
+ *   run's figures could not be told apart
+ */
+export async function collectImageFiles(
+  inputs: readonly string[],
+  options: CollectOptions = {},
+): Promise<CollectedFiles> {
+  const state: WalkState = {
+    out: [],
+    missing: [],
+    exclude: await realFolders(options.exclude ?? []),
+    seen: new Set(),
+  };
   for (const input of inputs) {
     const info = await stat(input).catch(() => undefined);
-    if (!info) missing.push({ path: input, reason: 'file_not_found' });
-    else if (info.isDirectory()) await walk(input, files);
-    else files.push(input);
+    if (!info) state.missing.push({ path: input, reason: 'file_not_found' });
+    else if (info.isDirectory()) {
+      if (state.exclude.includes(await realpath(input))) {
+        throw new EndofaceError<CollectErrorCode>(
+          'input_in_output_folder',
+          `${input} is where this run writes its figures: they could not be told from the photos there; write the output elsewhere`,
+          { file: input, exclude: options.exclude },
+        );
+      }
+      await walk(input, state);
+    } else state.out.push(input);
   }
-  return { files: [...new Set(files.map((f) => resolve(f)))], missing };
+  return { files: [...new Set(state.out.map((f) => resolve(f)))], missing: state.missing };
+}
+
+/** Letters and digits of any script are kept (张三.jpg and 李四.jpg stay apart); anything else becomes `_`. */
+function safeName(text: string): string {
+  return text.normalize('NFC').replace(/[^\p{L}\p{M}\p{N}_.-]+/gu, '_');
+}
+
+/** Case-insensitive, as on the file systems of macOS and Windows (Face.json is face.json there). */
+function key(stem: string): string {
+  return stem.toLowerCase();
 }
 
 /**
  * A short, unique, filesystem-safe name for each file: its path relative to the files' common folder,
- * without extension, with separators turned into `__` (two photos named `1.jpg` in different folders stay apart).
+ * without extension, with separators turned into `__` (two photos named `1.jpg` in different folders
+ * stay apart). Names that would still collide (face.jpg beside face.png, or names differing only in
+ * case or in dropped characters) keep their extension (`face.jpg`, `face.png`), then take a numeric
+ * suffix (`face.jpg_2`) in input order; a name that collides with no other is unchanged.
  */
 export function uniqueStems(files: readonly string[]): string[] {
   if (files.length === 0) return [];
@@ -59,12 +130,25 @@ export function uniqueStems(files: readonly string[]): string[] {
     common = i;
   }
   const root = parts[0].slice(0, common).join(sep) || sep;
-  return files.map((f) => {
-    const rel = relative(root, resolve(f));
-    return rel
-      .slice(0, rel.length - extname(rel).length)
-      .split(sep)
-      .join('__')
-      .replace(/[^\w.-]+/g, '_');
+  const rels = files.map((f) => relative(root, resolve(f)));
+  const bases = rels.map((rel) =>
+    safeName(
+      rel
+        .slice(0, rel.length - extname(rel).length)
+        .split(sep)
+        .join('__'),
+    ),
+  );
+  const count = new Map<string, number>();
+  for (const b of bases) count.set(key(b), (count.get(key(b)) ?? 0) + 1);
+  // Names that collide with no other are taken first, so they never change.
+  const taken = new Set(bases.filter((b) => count.get(key(b)) === 1).map(key));
+  return bases.map((base, i) => {
+    if (count.get(key(base)) === 1) return base;
+    const withExt = base + safeName(extname(rels[i]));
+    let stem = withExt;
+    for (let n = 2; taken.has(key(stem)); n++) stem = `${withExt}_${n}`;
+    taken.add(key(stem));
+    return stem;
   });
 }

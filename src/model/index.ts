@@ -93,6 +93,8 @@ export type { ModelErrorCode } from './validate.js';
 export {
   ageBandOf,
   sexAgeOf,
+  readSexAge,
+  type CovariateWarning,
   AGE_BANDS,
   assessNormative,
   fitNormativeModel,
@@ -133,3 +135,4 @@ export {
   type PredictOptions,
   type ScreenPrediction,
 } from './predict-bundle.js';
+export { checkMissingFeatures, decisionRule, type MissingFeatureCheck } from './missing-features.js';

@@ -17,17 +17,56 @@ export type AgeBand = (typeof AGE_BANDS)[number];
 export type Sex = 'female' | 'male';
 export type Condition = 'cushing' | 'acromegaly';
 
+/** A sex or age value the normative reference cannot use, and what is done instead. */
+export interface CovariateWarning {
+  code: 'invalid_covariate';
+  message: string;
+}
+
+/** The value of a covariate column, whatever the case of its name (`Sex`, `AGE`). */
+function covariate(covariates: Record<string, string | undefined>, name: string): string | undefined {
+  const key = Object.keys(covariates).find((k) => k.trim().toLowerCase() === name);
+  const v = key === undefined ? undefined : covariates[key]?.trim();
+  return v ? v : undefined;
+}
+
 /**
- * Sex and age from a manifest's covariate columns (`sex`: female/f/male/m in any case; `age`: years),
- * undefined when absent, blank or unreadable — the normative model then falls back to a coarser group.
+ * Sex and age from a manifest's covariate columns (`sex`: female/f/male/m/woman/man in any case;
+ * `age`: years), undefined when absent or blank — the normative model then falls back to a coarser
+ * group. A value that is present but unusable (`x`, `abc`, `-5`, `250`, a minor's age) is left out
+ * the same way, with a warning that says so: silently comparing a face with the wrong group would
+ * change its percentiles without a word.
  */
+export function readSexAge(covariates: Record<string, string | undefined>): {
+  sex?: Sex;
+  age?: number;
+  warnings: CovariateWarning[];
+} {
+  const warnings: CovariateWarning[] = [];
+  const warn = (message: string) => warnings.push({ code: 'invalid_covariate', message });
+  const s = covariate(covariates, 'sex');
+  const sexText = s?.toLowerCase();
+  const sex: Sex | undefined = ['female', 'f', 'woman'].includes(sexText ?? '')
+    ? 'female'
+    : ['male', 'm', 'man'].includes(sexText ?? '')
+      ? 'male'
+      : undefined;
+  if (s !== undefined && sex === undefined)
+    warn(`sex "${s}" is not female/f or male/m: compared with both sexes`);
+  const a = covariate(covariates, 'age');
+  let age: number | undefined = a === undefined ? undefined : Number(a);
+  if (a !== undefined && !(Number.isFinite(age) && age! >= 0 && age! <= 120)) {
+    warn(`age "${a}" is not a number of years from 0 to 120: compared with all ages`);
+    age = undefined;
+  } else if (age !== undefined && age < 18)
+    warn(`age ${age}: the normal faces are adults (18 and over): compared with all adult ages`);
+  return { sex, age, warnings };
+}
+
+/** {@link readSexAge} without its warnings. */
 export function sexAgeOf(covariates: Record<string, string | undefined>): { sex?: Sex; age?: number } {
-  const s = covariates.sex?.trim().toLowerCase();
-  const sex: Sex | undefined =
-    s === 'female' || s === 'f' ? 'female' : s === 'male' || s === 'm' ? 'male' : undefined;
-  const text = covariates.age?.trim();
-  const age = text ? Number(text) : NaN;
-  return { sex, age: Number.isFinite(age) ? age : undefined };
+  const { sex, age } = readSexAge(covariates);
+  return { sex, age };
 }
 
 export function ageBandOf(age: number | undefined): AgeBand | undefined {

@@ -10,8 +10,9 @@ import type { QualityVerdict } from '../face/index.js';
 import { collectImageFiles } from '../io/files.js';
 import { loadBundle, type Bundle } from './bundle.js';
 import { featureMatrix, matrixColumns } from './feature-matrix.js';
-import { assessNormative, sexAgeOf, type NormativeAssessment } from './normative.js';
-import { predictProbaWithPipeline } from './screen.js';
+import { assessNormative, readSexAge, type CovariateWarning, type NormativeAssessment } from './normative.js';
+import { checkMissingFeatures, decisionRule, type MissingFeatureCheck } from './missing-features.js';
+import { alignColumns, FittedPipeline } from './pipeline.js';
 
 export interface ScreenPrediction {
   /** Binary screens: calibrated probability of the positive class. */
@@ -21,6 +22,15 @@ export interface ScreenPrediction {
   /** The positive label when probability ≥ threshold, else the negative (multi-class: the most probable). */
   decision: string;
   threshold: number;
+  /** When some of the screen's features were missing on this photo and filled with training means. */
+  missingFeatures?: MissingFeatureCheck;
+}
+
+/** A screen's result withheld on one photo, and why. */
+export interface WithheldScreen {
+  code: 'features_missing';
+  message: string;
+  missingFeatures: MissingFeatureCheck;
 }
 
 export interface PhotoPrediction {
@@ -34,7 +44,11 @@ export interface PhotoPrediction {
   scored: boolean;
   notScoredReason?: string;
   screens: Record<string, ScreenPrediction>;
+  /** Screens not reported for this photo because their decision hinges on missing features. */
+  withheld?: Record<string, WithheldScreen>;
   normative?: NormativeAssessment;
+  /** Manifest values the normative reference could not use (sex, age), and what was done instead. */
+  warnings?: CovariateWarning[];
   error?: { code: string; message: string };
 }
 
@@ -47,6 +61,8 @@ export interface PredictOptions {
   workers?: number;
   /** Quality statuses that are scored. Default pass and warn. */
   admit?: ('pass' | 'warn' | 'reject')[];
+  /** Folders never searched for photos: where the run writes its figures. */
+  exclude?: readonly string[];
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -57,19 +73,28 @@ interface Target {
   covariates: Record<string, string>;
 }
 
-async function resolveTargets(inputs: readonly string[]): Promise<Target[]> {
+/**
+ * The photos to score, in the order of the inputs (a manifest's rows in its order). A missing file,
+ * named or in a manifest, stays a target: reading it fails with `file_not_found`, listed in place.
+ */
+async function resolveTargets(inputs: readonly string[], exclude: readonly string[] = []): Promise<Target[]> {
   const out: Target[] = [];
-  const plain: string[] = [];
+  const seen = new Set<string>();
   for (const input of inputs) {
     if (extname(input).toLowerCase() === '.csv') {
-      const ds = await loadDataset(input, { requireLabel: false });
-      for (const it of ds.items)
+      const ds = await loadDataset(input, { requireLabel: false, missingFiles: 'skip' });
+      const rows = [...ds.items, ...ds.missing].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+      for (const it of rows)
         out.push({ file: it.file, subject: it.subjectId, label: it.label, covariates: it.covariates });
-    } else plain.push(input);
+      continue;
+    }
+    const { files, missing } = await collectImageFiles([input], { exclude });
+    // A photo met twice (a folder and a file in it) is scored once.
+    for (const file of [...missing.map((m) => m.path), ...files.filter((f) => !seen.has(f))]) {
+      seen.add(file);
+      out.push({ file, covariates: {} });
+    }
   }
-  const { files, missing } = await collectImageFiles(plain);
-  for (const m of missing) out.push({ file: m.path, covariates: {} });
-  for (const f of files) out.push({ file: f, covariates: {} });
   return out;
 }
 
@@ -82,7 +107,7 @@ async function resolveTargets(inputs: readonly string[]): Promise<Target[]> {
 export async function predictPhotos(options: PredictOptions): Promise<PhotoPrediction[]> {
   const bundle = typeof options.model === 'string' ? await loadBundle(options.model) : options.model;
   const admit = options.admit ?? ['pass', 'warn'];
-  const targets = await resolveTargets(options.inputs);
+  const targets = await resolveTargets(options.inputs, options.exclude);
   const sets = new Set<FeatureSetName>();
   for (const s of bundle.metadata.screens) for (const f of s.featureSets) sets.add(f);
   if (bundle.normative) {
@@ -118,32 +143,47 @@ export async function predictPhotos(options: PredictOptions): Promise<PhotoPredi
   if (scoredFeatures.length === 0) return results;
 
   for (const screen of bundle.metadata.screens) {
-    const X = featureMatrix(
-      scoredFeatures.map((s) => s.features),
-      screen.featureSets,
+    const pipeline = FittedPipeline.fromJSON(bundle.screens[screen.name]);
+    const X = alignColumns(
+      featureMatrix(
+        scoredFeatures.map((s) => s.features),
+        screen.featureSets,
+      ),
+      matrixColumns(screen.featureSets),
+      pipeline.columns,
     );
-    const proba = predictProbaWithPipeline(bundle.screens[screen.name], X, matrixColumns(screen.featureSets));
+    const proba = pipeline.predictProba(X, pipeline.columns);
+    const binary = screen.classes.length === 2;
+    const decide = decisionRule(screen);
     scoredFeatures.forEach((s, i) => {
-      const p = Object.fromEntries(screen.classes.map((c, k) => [c, proba.data[i * proba.cols + k]]));
-      let decision: string;
-      let probability: number | undefined;
-      if (screen.classes.length === 2) {
-        probability = p[screen.classes[1]];
-        decision = probability >= screen.threshold.value ? screen.classes[1] : screen.classes[0];
-      } else decision = screen.classes.reduce((a, b) => (p[b] > p[a] ? b : a));
-      results[s.index].screens[screen.name] = {
-        probability,
-        probabilities: p,
-        decision,
+      const row = X.data.subarray(i * X.cols, (i + 1) * X.cols);
+      const q = proba.data.subarray(i * proba.cols, (i + 1) * proba.cols);
+      const missingFeatures = checkMissingFeatures(pipeline, row, decide);
+      const r = results[s.index];
+      if (missingFeatures && !missingFeatures.stable) {
+        r.withheld = {
+          ...r.withheld,
+          [screen.name]: withheldScreen(screen.name, missingFeatures, r, screen.threshold.value),
+        };
+        return;
+      }
+      r.screens[screen.name] = {
+        probability: binary ? q[1] : undefined,
+        probabilities: Object.fromEntries(screen.classes.map((c, k) => [c, q[k]])),
+        decision: screen.classes[decide(q)],
         threshold: screen.threshold.value,
+        ...(missingFeatures ? { missingFeatures } : {}),
       };
     });
   }
   if (bundle.normative) {
     for (const s of scoredFeatures) {
       const r = results[s.index];
+      const { sex, age, warnings } = readSexAge(r.covariates);
+      if (warnings.length > 0) r.warnings = warnings;
       r.normative = assessNormative(bundle.normative, {
-        ...sexAgeOf(r.covariates),
+        sex,
+        age,
         morphometrics: s.features.sets.morphometrics!,
         colour: s.features.sets.colour!,
         descriptor: bundle.normative.descriptor
@@ -154,4 +194,24 @@ export async function predictPhotos(options: PredictOptions): Promise<PhotoPredi
   }
   for (const s of scoredFeatures) results[s.index].scored = true;
   return results;
+}
+
+/** Why a screen's result is withheld: which features are missing and how much the decision hinges on them. */
+function withheldScreen(
+  screen: string,
+  check: MissingFeatureCheck,
+  photo: PhotoPrediction,
+  threshold: number,
+): WithheldScreen {
+  const greyscale = photo.quality?.reasons.some((x) => x.code === 'greyscale')
+    ? ' (a greyscale photo has no skin colour)'
+    : '';
+  const range = check.probabilityRange
+    ? `: its probability spans ${check.probabilityRange[0].toFixed(2)}–${check.probabilityRange[1].toFixed(2)} around the threshold ${threshold.toFixed(2)}`
+    : '';
+  return {
+    code: 'features_missing',
+    message: `${screen} not scored: ${check.missing.length} of its features are missing${greyscale}, and filled with plausible values its decision changes in ${(100 * (1 - check.agreement)).toFixed(0)} % of fills${range}`,
+    missingFeatures: check,
+  };
 }

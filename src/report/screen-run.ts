@@ -1,5 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { constants } from 'node:fs';
+import { access, mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { EndofaceError } from '../errors.js';
 import { createExplainer, explanationFigures, type Explainer, type RankingLead } from '../explain/index.js';
 import { uniqueStems } from '../io/files.js';
 import { REGIONS, type RegionName } from '../face/regions.js';
@@ -16,16 +18,28 @@ export interface ScreenResult {
   quality?: QualityVerdict;
   scored: boolean;
   notScoredReason?: string;
+  /** Why the photo could not be read or analysed (unreadable, corrupt), with the reason code's message. */
+  error?: { code: string; message: string };
   /** Per condition: the normative score (deviation from normal faces, no patient data needed) and the trained screen. */
   conditions: Partial<
     Record<
       ConditionName,
       {
         normative?: { score: number; percentile: number };
-        screen?: { probability: number; decision: string; threshold: number };
+        screen?: {
+          probability: number;
+          decision: string;
+          threshold: number;
+          /** Features missing on this photo and filled with training means (the decision holds without them). */
+          missingFeatures?: { count: number; probabilityRange?: [number, number] };
+        };
+        /** Why the screen's result is not given for this photo (its decision hinges on missing features). */
+        withheld?: { code: string; message: string };
       }
     >
   >;
+  /** Manifest values that could not be used (sex, age), and what was done instead. */
+  warnings?: { code: string; message: string }[];
   /** Regions that deviate most from normal faces of the same sex and age band, highest percentile first. */
   topRegions: { region: RegionName; label: string; percentile: number; signs: string[] }[];
   /** Per screen: the regions whose masking lowers its probability most (region attribution), most important first. */
@@ -59,7 +73,9 @@ function toResult(p: PhotoPrediction, topN: number): ScreenResult {
   for (const c of CONDITION_NAMES) {
     const normative = p.normative?.conditions[c];
     const screen = p.screens[c];
-    if (!normative && !screen) continue;
+    const withheld = p.withheld?.[c];
+    if (!normative && !screen && !withheld) continue;
+    const missing = screen?.missingFeatures;
     conditions[c] = {
       ...(normative ? { normative: { score: normative.score, percentile: normative.percentile } } : {}),
       ...(screen?.probability !== undefined
@@ -68,9 +84,18 @@ function toResult(p: PhotoPrediction, topN: number): ScreenResult {
               probability: screen.probability,
               decision: screen.decision,
               threshold: screen.threshold,
+              ...(missing
+                ? {
+                    missingFeatures: {
+                      count: missing.missing.length,
+                      probabilityRange: missing.probabilityRange,
+                    },
+                  }
+                : {}),
             },
           }
         : {}),
+      ...(withheld ? { withheld: { code: withheld.code, message: withheld.message } } : {}),
     };
   }
   const topRegions = (p.normative?.regions ?? [])
@@ -91,6 +116,8 @@ function toResult(p: PhotoPrediction, topN: number): ScreenResult {
     quality: p.quality,
     scored: p.scored,
     notScoredReason: p.notScoredReason,
+    ...(p.error ? { error: { code: p.error.code, message: p.error.message } } : {}),
+    ...(p.warnings ? { warnings: p.warnings } : {}),
     conditions,
     topRegions,
     drivers: {},
@@ -98,6 +125,41 @@ function toResult(p: PhotoPrediction, topN: number): ScreenResult {
     reference: p.normative ? `${p.normative.reference.stratum} (n = ${p.normative.reference.n})` : undefined,
     figures: {},
   };
+}
+
+/** The nearest of `path` and its parents that exists and is not a folder (what blocks a mkdir). */
+async function blockingFile(path: string): Promise<string | undefined> {
+  for (let p = path; ; p = dirname(p)) {
+    const info = await stat(p).catch(() => undefined);
+    if (info && !info.isDirectory()) return p;
+    if (info || dirname(p) === p) return undefined;
+  }
+}
+
+/**
+ * Creates the output folder `dir` (and `subfolders` in it) or refuses it with `output_not_writable`
+ * saying why (a file in the way, no permission) — called before any long work, so that no feature
+ * extraction or explanation is wasted on a run that could not write its results.
+ */
+export async function prepareOutputDir(dir: string, subfolders: readonly string[] = []): Promise<void> {
+  for (const folder of [dir, ...subfolders.map((s) => join(dir, s))]) {
+    try {
+      await mkdir(folder, { recursive: true });
+      await access(folder, constants.W_OK);
+    } catch (e) {
+      const file = await blockingFile(folder);
+      const why = file
+        ? `${file} is a file, not a folder`
+        : (e as NodeJS.ErrnoException).code === 'EACCES'
+          ? `no permission to write in ${folder}`
+          : (e as Error).message;
+      throw new EndofaceError('output_not_writable', `output folder ${dir}: ${why}`, {
+        parameter: 'out',
+        value: dir,
+        ...(file ? { file } : {}),
+      });
+    }
+  }
 }
 
 /** Explains every screen on one scored photo, writes its figures and records the top drivers. */
@@ -112,6 +174,8 @@ async function explainPhoto(
   const covariates = sexAgeOf(p.covariates);
   for (const ex of explainers) {
     const name = ex.target.screen.name;
+    // A withheld score is not a finding: there is nothing to explain.
+    if (p.withheld?.[name]) continue;
     const r = await ex.explain(p.file, covariates);
     result.drivers[name] = r.explanation.regions.regions
       .slice(0, topN)
@@ -139,9 +203,13 @@ export async function runScreen(
   options: ScreenRunOptions,
 ): Promise<{ results: ScreenResult[]; bundle: Bundle }> {
   const bundle = typeof options.model === 'string' ? await loadBundle(options.model) : options.model;
+  // Before the feature extraction: a folder that cannot be written must not waste it.
+  if (options.outDir) await prepareOutputDir(options.outDir, ['photos']);
   const preds = await predictPhotos({
     model: bundle,
     inputs: options.inputs,
+    // The figures of an earlier run into the same folder are not photos to score.
+    exclude: options.outDir ? [join(options.outDir, 'photos')] : [],
     cache: options.cache,
     workers: options.workers,
     onProgress: (d, t) => options.onProgress?.('features', d, t),
@@ -149,7 +217,6 @@ export async function runScreen(
   const topN = options.topRegions ?? 3;
   const results = preds.map((p) => toResult(p, topN));
   if (options.outDir) {
-    await mkdir(join(options.outDir, 'photos'), { recursive: true });
     const stems = uniqueStems(preds.map((p) => p.file));
     const mode = options.explain ?? 'regions';
     const explainers =

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EndofaceError } from '../errors.js';
-import { createRandom } from '../stats/index.js';
+import { createRandom, normalDraw } from '../stats/index.js';
 import { SIGN_NAMES, signsOf, type Condition, type SignName } from './signs.js';
 
 /**
@@ -42,8 +42,7 @@ export function variedMagnitudes(
   variation: Variation,
 ): { severity: number; magnitudes: Record<SignName, number> } {
   const random = createRandom(seed);
-  // Box–Muller; 1 − u keeps the logarithm finite.
-  const z = Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
+  const z = normalDraw(random);
   const s = variation.jitter > 0 ? clamp01(severity + variation.jitter * z) : severity;
   const magnitudes = Object.fromEntries(SIGN_NAMES.map((n) => [n, 0])) as Record<SignName, number>;
   for (const name of signsOf(condition)) {

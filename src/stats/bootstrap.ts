@@ -6,7 +6,34 @@
 import { normalCdf, normalQuantile, percentileSorted } from './distributions.js';
 import { createRandom } from './random.js';
 import type { ConfidenceInterval, StatsWarning } from './types.js';
-import { checkConsistentLength, checkLevel, checkPositiveInteger, statsError } from './validate.js';
+import { checkConsistentLength, checkLevel, statsError } from './validate.js';
+
+/**
+ * Most replicates a caller may ask for: well past any interval's needs (Efron & Tibshirani 1993,
+ * §19.3 suggest 1000–2000), and it keeps the replicate table (replicates × statistics doubles) small.
+ */
+export const MAX_RESAMPLES = 1_000_000;
+
+/**
+ * Fewest defined replicates for a two-sided interval at `level`: each tail, (1 − level)/2, must hold at
+ * least one replicate, else the limits are the extreme replicates (or one replicate twice) and the
+ * interval may even exclude its own estimate. 40 at 95 %.
+ */
+export function minIntervalReplicates(level: number): number {
+  return Math.ceil(2 / (1 - level) - 1e-9);
+}
+
+/** Checks a replicate count in [min, MAX_RESAMPLES] (callers allow 0 = no bootstrap). */
+export function checkResamples(value: number, min = 1): number {
+  if (!Number.isInteger(value) || value < min || value > MAX_RESAMPLES) {
+    statsError(
+      'invalid_parameter',
+      `nResamples=${value} must be a whole number from ${min} to ${MAX_RESAMPLES.toLocaleString('en')}`,
+      { parameter: 'nResamples', value },
+    );
+  }
+  return value;
+}
 
 /**
  * A statistic evaluated on a weighted sample: `weights[i]` is how many times case i is in the
@@ -135,7 +162,9 @@ function quantile(sorted: Float64Array, p: number): number {
  * discrete statistics such as a sensitivity), acceleration from the leave-one-subject-out
  * jackknife, a = Σ(θ̄ − θᵢ)³ / (6·(Σ(θ̄ − θᵢ)²)^{3/2}). Quantiles interpolate linearly (NumPy's
  * default; R's `quantile` type 7). Undefined replicates are left out and counted
- * (`undefined_in_replicates`); BCa is null if z₀ or a is not finite or the jackknife is undefined.
+ * (`undefined_in_replicates`); BCa is null if z₀ or a is not finite or the jackknife is undefined;
+ * both intervals are null, with `degenerate_interval`, below {@link minIntervalReplicates} defined
+ * replicates. `nResamples` above {@link MAX_RESAMPLES} is refused (`invalid_parameter`).
  * Reference implementations: SciPy's `scipy.stats.bootstrap` (method "BCa"), R's `boot.ci`.
  */
 export function bootstrapBySubject(
@@ -143,7 +172,7 @@ export function bootstrapBySubject(
   statistic: WeightedStatistic,
   options: BootstrapOptions = {},
 ): BootstrapResult {
-  const nResamples = checkPositiveInteger('nResamples', options.nResamples ?? 2000);
+  const nResamples = checkResamples(options.nResamples ?? 2000);
   const level = checkLevel(options.level ?? 0.95);
   const seed = options.seed ?? 20240229;
   if (!Number.isFinite(seed))
@@ -222,7 +251,15 @@ export function bootstrapBySubject(
       for (const v of sorted) ss += (v - mean) ** 2;
       est.standardError = Math.sqrt(ss / (nDefined - 1));
     }
-    if (nDefined > 0 && est.estimate !== null) {
+    const enough = nDefined >= minIntervalReplicates(level);
+    if (nDefined > 0 && est.estimate !== null && !enough) {
+      warnings.push({
+        code: 'degenerate_interval',
+        metric: name,
+        message: `${name}: no interval from ${nDefined} defined replicates; a ${level * 100} % interval needs at least ${minIntervalReplicates(level)}`,
+      });
+    }
+    if (enough && est.estimate !== null) {
       est.percentile = {
         estimate: theta,
         lower: quantile(sorted, alpha),

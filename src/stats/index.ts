@@ -89,7 +89,7 @@ export {
   type ReaderRatingTable,
 } from './csv.js';
 export { clampedLogit, normalCdf, normalQuantile } from './distributions.js';
-export { createRandom, type Random } from './random.js';
+export { createRandom, normalDraw, type Random } from './random.js';
 export type {
   ConfidenceInterval,
   ProportionEstimate,

@@ -42,6 +42,11 @@ export function createRandom(seed: number): Random {
   };
 }
 
+/** A standard normal draw (Box–Muller; 1 − u keeps the logarithm finite); uses two uniforms. */
+export function normalDraw(random: Random): number {
+  return Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
+}
+
 function rotl(v: number, k: number): number {
   return ((v << k) | (v >>> (32 - k))) >>> 0;
 }

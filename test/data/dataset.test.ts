@@ -115,3 +115,39 @@ test('a folder per class is a dataset; each photo is its own subject', async () 
   assert.equal(ds.items.length, 2);
   assert.equal(ds.warnings[0].code, 'no_subject_id');
 });
+
+test("for prediction, missingFiles: 'skip' lists a manifest's missing photos instead of refusing it", async () => {
+  const dir = await cohort();
+  const m = join(dir, 'predict.csv');
+  await writeFile(m, 'file,subject_id,sex\nimg/003f.jpg,a,F\nimg/gone.jpg,b,M\nimg/095m.jpg,c,M\n');
+  // Training's default: the cohort must be complete.
+  await assert.rejects(
+    loadDataset(m, { requireLabel: false }),
+    (e: unknown) =>
+      e instanceof EndofaceError && e.code === 'manifest_file_missing' && /line 3/.test(e.message),
+  );
+  const ds = await loadDataset(m, { requireLabel: false, missingFiles: 'skip' });
+  assert.deepEqual(
+    ds.items.map((i) => [i.file, i.line]),
+    [
+      [join(dir, 'img', '003f.jpg'), 2],
+      [join(dir, 'img', '095m.jpg'), 4],
+    ],
+  );
+  assert.equal(ds.missing.length, 1);
+  assert.equal(ds.missing[0].file, join(dir, 'img', 'gone.jpg'));
+  assert.equal(ds.missing[0].line, 3);
+  assert.deepEqual(ds.missing[0].covariates, { sex: 'M' });
+  // A manifest whose every photo is missing is still a list of photos to report, not an empty one.
+  const gone = join(dir, 'gone.csv');
+  await writeFile(gone, 'file\nimg/gone.jpg\n');
+  const all = await loadDataset(gone, { requireLabel: false, missingFiles: 'skip' });
+  assert.equal(all.items.length, 0);
+  assert.equal(all.missing.length, 1);
+  // Other problems are still refused.
+  await writeFile(join(dir, 'dup.csv'), 'file\nimg/gone.jpg\nimg/gone.jpg\n');
+  await assert.rejects(
+    loadDataset(join(dir, 'dup.csv'), { requireLabel: false, missingFiles: 'skip' }),
+    (e: unknown) => e instanceof EndofaceError && e.code === 'manifest_duplicate_row',
+  );
+});

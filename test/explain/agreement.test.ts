@@ -12,6 +12,7 @@ import {
   spearmanCorrcoef,
   type CohortPhoto,
 } from '../../src/explain/index.js';
+import { checkExpertRatings } from '../../src/explain/agreement.js';
 import { REGION_NAMES } from '../../src/face/regions.js';
 import { renderSvg } from '../../src/report/plots.js';
 import { attributionOf } from './helpers.js';
@@ -180,4 +181,50 @@ test('cohort importance: subjects weigh the same, classes apart, regions most im
   assert.ok(Math.abs(nose.decisiveFirst - 1 / 3) < 1e-12);
   assert.equal(c.byClass[1].decisive, 0);
   assert.equal(c.byClass[1].regions.at(-1)!.region, 'nose');
+});
+
+test('ratings with fewer than 3 regions for the condition are refused, naming what the file rates', () => {
+  const acro = parseHumanRoiCsv(
+    'condition,region,rating\nacromegaly,nose,5\nacromegaly,jaw,4\nacromegaly,lips,3\n',
+    'r.csv',
+  );
+  assert.doesNotThrow(() => checkExpertRatings(acro, 'acromegaly'));
+  assert.throws(() => checkExpertRatings(acro, 'cushing'), {
+    code: 'invalid_input',
+    message: /r\.csv: experts rated 0 region\(s\) for cushing; at least 3 .*the file rates acromegaly/,
+  });
+});
+
+test('no agreement interval from one subject or too few replicates; the reason is in method and notes', () => {
+  const human = parseHumanRoiCsv(`reader,condition,region,rating\n${ratings('A')}\n${ratings('B')}\n`);
+  // Two photos of one subject: resampling subjects always draws the same photos.
+  const single = regionAgreement(
+    cohort((rank) => 10 - rank, 2),
+    human,
+    { condition: 'acromegaly', nResamples: 200 },
+  );
+  assert.equal(single.subjects, 1);
+  assert.equal(single.spearman.estimate, 1);
+  assert.equal(single.spearman.lower, null);
+  assert.match(single.spearman.method, /^no interval: one subject/);
+  assert.ok(single.notes.some((n) => /one subject/.test(n)));
+  const few = regionAgreement(
+    cohort((rank) => 10 - rank),
+    human,
+    { condition: 'acromegaly', nResamples: 1 },
+  );
+  assert.equal(few.kendall.lower, null);
+  assert.match(
+    few.kendall.method,
+    /1 bootstrap replicate\(s\) are too few for a 95 % interval \(at least 40\)/,
+  );
+  assert.throws(
+    () =>
+      regionAgreement(
+        cohort((r) => r),
+        human,
+        { condition: 'acromegaly', nResamples: 9007199254740991 },
+      ),
+    { code: 'invalid_parameter' },
+  );
 });

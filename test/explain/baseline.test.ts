@@ -175,7 +175,7 @@ test('endoface explain --baseline measures it on normal photos, writes baseline.
   const named = join(dir, 'named');
   await mkdir(named);
   await copyFile(photo, join(named, 'baseline.jpg'));
-  const r6 = explain(named, named, normals);
+  const r6 = explain(join(named, 'baseline.jpg'), named, normals);
   assert.equal(r6.status, 0, r6.stderr);
   const kept = JSON.parse(await readFile(join(named, 'baseline.json'), 'utf8')) as RegionBaseline;
   assert.deepEqual(kept.byRegion, baseline.byRegion);

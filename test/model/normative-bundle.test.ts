@@ -178,3 +178,21 @@ test('sex and age are read from manifest covariates; blank or unreadable values 
   assert.deepEqual(sexAgeOf({ sex: 'unknown', age: 'forty' }), { sex: undefined, age: undefined });
   assert.deepEqual(sexAgeOf({}), { sex: undefined, age: undefined });
 });
+
+test('unusable sex and age values are left out with a warning naming them; column names in any case', async () => {
+  const { readSexAge } = await import('../../src/model/index.js');
+  const codes = (w: { code: string }[]) => w.map((x) => x.code);
+  assert.deepEqual(readSexAge({ Sex: 'Woman', AGE: ' 42 ' }), { sex: 'female', age: 42, warnings: [] });
+  assert.deepEqual(readSexAge({ sex: '', age: '' }), { sex: undefined, age: undefined, warnings: [] });
+  const bad = readSexAge({ sex: 'x', age: '250' });
+  assert.deepEqual([bad.sex, bad.age], [undefined, undefined]);
+  assert.deepEqual(codes(bad.warnings), ['invalid_covariate', 'invalid_covariate']);
+  assert.match(bad.warnings[0].message, /"x"/);
+  assert.match(bad.warnings[1].message, /"250"/);
+  assert.equal(readSexAge({ age: '-5' }).age, undefined);
+  assert.equal(readSexAge({ age: 'abc' }).warnings.length, 1);
+  // A minor's age is kept (it is real) but the adult reference is said to be used.
+  const minor = readSexAge({ sex: 'm', age: '12' });
+  assert.deepEqual([minor.sex, minor.age], ['male', 12]);
+  assert.match(minor.warnings[0].message, /adults/);
+});

@@ -178,3 +178,33 @@ test('a subject with cases in two strata is refused', () => {
       e.code === 'inconsistent_subject_label' && /subject "a"/.test(e.message),
   );
 });
+
+test('too few replicates give no interval (with the reason), too many are refused', () => {
+  // A mean over 5 subjects: with 1 replicate the "interval" would be one replicate twice.
+  const mean: WeightedStatistic = {
+    names: ['mean'],
+    evaluate: (w, out) => {
+      let s = 0;
+      let n = 0;
+      for (let i = 0; i < w.length; i++) {
+        s += w[i] * i;
+        n += w[i];
+      }
+      out[0] = s / n;
+    },
+  };
+  const ids = ['a', 'b', 'c', 'd', 'e'];
+  for (const nResamples of [1, 39]) {
+    const r = bootstrapBySubject(ids, mean, { nResamples, seed: 3 });
+    assert.equal(r.estimates.mean.estimate, 2);
+    assert.equal(r.estimates.mean.percentile, null, `${nResamples} replicates`);
+    assert.equal(r.estimates.mean.bca, null);
+    assert.ok(r.warnings.some((w) => w.code === 'degenerate_interval' && /at least 40/.test(w.message)));
+  }
+  const enough = bootstrapBySubject(ids, mean, { nResamples: 40, seed: 3 });
+  assert.ok(enough.estimates.mean.percentile !== null);
+  // At 90 %, each tail is 5 %: 20 replicates suffice.
+  assert.ok(bootstrapBySubject(ids, mean, { nResamples: 20, level: 0.9 }).estimates.mean.percentile);
+  for (const nResamples of [9007199254740991, 1_000_001, 0, 2.5])
+    assert.throws(() => bootstrapBySubject(ids, mean, { nResamples }), { code: 'invalid_parameter' });
+});

@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+
+/** A refusal: exit 1, `code: message` on stderr, no stack trace. */
+function assertRefused(r: { status: number; stderr: string }, code: string, message?: RegExp): void {
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`^${code}: `, 'm'), r.stderr);
+  if (message) assert.match(r.stderr, message);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+}
+
+/** The quickest explanation: region masking only, the bundled model, no worker threads. */
+const explain = (photos: string[], out: string, ...flags: string[]): ReturnType<typeof runCli> =>
+  runCli([
+    'explain',
+    '-m',
+    'models/default',
+    ...photos,
+    '-o',
+    out,
+    '--no-heatmap',
+    '--no-saliency',
+    '--no-sanity',
+    '--workers',
+    '0',
+    ...flags,
+  ]);
+
+const ALEX = 'examples/male_alex.jpg';
+const AGATA = 'examples/female_agata.jpg';
+const RATINGS = 'condition,region,rating\ncushing,cheeks,5\ncushing,chin,4\ncushing,nose,3\ncushing,jaw,1\n';
+
+test('explain refuses bad inputs up front: output folder, ratings file, --bootstrap, --baseline', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'endoface-explain-robust-'));
+  const file = join(dir, 'a-file');
+  await writeFile(file, 'x');
+  const roi = join(dir, 'roi.csv');
+  await writeFile(roi, RATINGS);
+  const out = join(dir, 'out');
+  assertRefused(explain([ALEX], file), 'output_not_writable', /a-file is a file, not a folder/);
+  assertRefused(
+    explain([ALEX], out, '--human-roi', join(dir, 'missing.csv')),
+    'file_not_found',
+    /missing\.csv: no such file/,
+  );
+  assertRefused(
+    explain([ALEX], out, '--human-roi', roi, '--condition', 'cushing', '--bootstrap', '9007199254740991'),
+    'invalid_option',
+    /--bootstrap=9007199254740991 must be a whole number from 0 to 1,000,000/,
+  );
+  assertRefused(explain([ALEX], out, '--baseline', join(dir, 'nowhere')), 'file_not_found', /--baseline/);
+  assert.ok(!existsSync(out), 'nothing was written');
+});
+
+test('too few expert regions for the condition is refused before any photo is explained', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'endoface-explain-robust-'));
+  const one = join(dir, 'one.csv');
+  await writeFile(one, 'condition,region,rating\ncushing,cheeks,5\n');
+  const other = join(dir, 'other.csv');
+  await writeFile(other, 'condition,region,rating\nacromegaly,nose,5\nacromegaly,jaw,4\nacromegaly,lips,3\n');
+  const out = join(dir, 'out');
+  assertRefused(
+    explain([ALEX], out, '--human-roi', one, '--condition', 'cushing'),
+    'invalid_input',
+    /experts rated 1 region\(s\) for cushing; at least 3/,
+  );
+  assertRefused(
+    explain([ALEX], out, '--human-roi', other, '--condition', 'cushing'),
+    'invalid_input',
+    /rated 0 region\(s\) for cushing.*the file rates acromegaly/,
+  );
+  assert.ok(!existsSync(out), 'no photo was explained');
+});
+
+test('no agreement interval from one subject or too few replicates, and the reason is printed', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'endoface-explain-robust-'));
+  const roi = join(dir, 'roi.csv');
+  await writeFile(roi, RATINGS);
+  const one = explain([ALEX], join(dir, 'one'), '--human-roi', roi, '--condition', 'cushing');
+  assert.equal(one.status, 0, one.stderr);
+  assert.match(one.stdout, /Spearman ρ -?\d\.\d\d, Kendall τ-b -?\d\.\d\d \(no interval: one subject/);
+  const agreement = JSON.parse(await readFile(join(dir, 'one', 'agreement.json'), 'utf8')) as {
+    spearman: { lower: number | null; method: string };
+  };
+  assert.equal(agreement.spearman.lower, null);
+  const few = explain(
+    [ALEX, AGATA],
+    join(dir, 'few'),
+    '--human-roi',
+    roi,
+    '--condition',
+    'cushing',
+    '--bootstrap',
+    '1',
+  );
+  assert.equal(few.status, 0, few.stderr);
+  assert.match(
+    few.stdout,
+    /\(no interval: 1 bootstrap replicate\(s\) are too few for a 95 % interval \(at least 40\)\)/,
+  );
+  assert.doesNotMatch(few.stdout, /ρ -?\d\.\d\d \[/);
+});
+
+test('--admit lists the statuses explained; a photo outside it is told why', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'endoface-explain-robust-'));
+  const r = explain([ALEX], join(dir, 'out'), '--admit', 'reject');
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stdout, /not explained: quality_rejected/);
+  assert.match(
+    r.stdout,
+    /--admit reject: only photos of quality reject are explained; --admit pass,warn,reject/,
+  );
+});

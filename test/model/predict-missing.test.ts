@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import { predictPhotos } from '../../src/model/index.js';
+
+const MODEL = join(import.meta.dirname, '..', '..', 'models', 'default');
+const PHOTO = join(import.meta.dirname, '..', '..', 'examples', 'male_alex.jpg');
+
+test('a greyscale photo: the screen that needs skin colour is withheld with a reason, the others are scored', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'endoface-grey-'));
+  const grey = join(dir, 'grey.jpg');
+  await sharp(PHOTO).greyscale().jpeg({ quality: 95 }).toFile(grey);
+  const [colour, mono] = await predictPhotos({ model: MODEL, inputs: [PHOTO, grey] });
+
+  // The colour photo: both screens scored (a few colour-layout cells may be missing, not enough to matter).
+  assert.ok(colour.scored);
+  assert.deepEqual(Object.keys(colour.screens).sort(), ['acromegaly', 'cushing']);
+  assert.equal(colour.withheld, undefined);
+  if (colour.screens.cushing.missingFeatures) assert.ok(colour.screens.cushing.missingFeatures.stable);
+
+  // The greyscale photo: the Cushing's screen (skin colour features) would otherwise be a guess.
+  assert.ok(mono.scored);
+  assert.ok(mono.quality?.reasons.some((r) => r.code === 'greyscale'));
+  assert.equal(mono.screens.cushing, undefined);
+  const w = mono.withheld?.cushing;
+  assert.equal(w?.code, 'features_missing');
+  assert.ok(w!.missingFeatures.missing.length > 20, String(w!.missingFeatures.missing.length));
+  assert.match(w!.message, /greyscale/);
+  assert.ok(mono.screens.acromegaly.probability !== undefined);
+  assert.ok(mono.normative, 'the normative score (shape) is still given');
+});
