@@ -80,6 +80,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags): Pro
     onProgress: (done, total, file) => progress.update(done, total, basename(file)),
   });
   progress.done();
+  if (result.earlierRun) console.error(`note: ${result.earlierRun}`);
   if (result.baseline) {
     const b = result.baseline;
     console.log(

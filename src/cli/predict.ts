@@ -100,6 +100,8 @@ export async function predictCommand(inputs: string[], opts: PredictCliOptions):
           ([name, s]) =>
             `${name} ${s.probability !== undefined ? s.probability.toFixed(3) : ''} → ${s.decision}`,
         );
+        for (const [name, w] of Object.entries(p.withheld ?? {}))
+          parts.push(`${name} withheld (${w.code}: ${w.message})`);
         if (p.normative)
           parts.push(
             `normative Cushing-like P${p.normative.conditions.cushing.percentile.toFixed(0)}, acromegaly-like P${p.normative.conditions.acromegaly.percentile.toFixed(0)}`,
@@ -107,6 +109,7 @@ export async function predictCommand(inputs: string[], opts: PredictCliOptions):
         console.log(
           `${basename(p.file)}  [${p.quality?.status ?? 'error'}]  ${p.scored ? parts.join('; ') : `not scored: ${p.error ? `${p.error.code}: ${p.error.message}` : p.notScoredReason}`}`,
         );
+        for (const w of p.warnings ?? []) console.log(`  warning: ${w.code}: ${w.message}`);
       }
       if (opts.csv) console.log(`\nwrote ${opts.csv}`);
     }

@@ -29,7 +29,7 @@ export async function screenCommand(inputs: string[], opts: ScreenCliOptions): P
   const cache = openCache(opts.cache);
   const progress = createProgress('screen');
   try {
-    const { results, bundle } = await runScreen({
+    const { results, bundle, earlierRun } = await runScreen({
       model: opts.model ?? DEFAULT_MODEL,
       inputs,
       outDir: opts.out,
@@ -39,6 +39,7 @@ export async function screenCommand(inputs: string[], opts: ScreenCliOptions): P
       explain: opts.heatmap as 'regions' | 'coarse' | 'fine' | 'none',
     });
     progress.done();
+    if (earlierRun) console.error(`note: ${earlierRun}`);
     if (results.length === 0)
       throw new EndofaceError('empty_dataset', `no photos to screen in ${inputs.join(', ')}`, { inputs });
     if (opts.json) {

@@ -30,6 +30,7 @@ import { lookUpOption } from '../util/options.js';
 import type { AffineMatrix } from '../util/geometry.js';
 import { SOFTWARE_VERSION } from '../version.js';
 import { attributeRegions, type RegionAttribution } from './attribution.js';
+import { unreadableLead } from './lead.js';
 import {
   assertBaselineFits,
   contrastToBaseline,
@@ -284,12 +285,23 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
       let t = performance.now();
       const masked = await attributeRegions(target, face, runner);
       const rows = masked.rows;
-      const attribution =
+      const ranked =
         baseline !== undefined
           ? contrastToBaseline(masked.attribution, baseline, explained)
           : masked.attribution;
-      timings.regionsMs = ms(t);
       const missingFeatures = missingFeaturesOf(target, rows);
+      // A score that hinges on missing features is a guess: its ranking is never decisive.
+      const attribution =
+        missingFeatures?.stable === false
+          ? {
+              ...ranked,
+              lead: unreadableLead(
+                ranked.lead,
+                `the decision hinges on ${missingFeatures.missing.length} features missing from this photo`,
+              ),
+            }
+          : ranked;
+      timings.regionsMs = ms(t);
       const explanation: PhotoExplanation = {
         file: photo.source.path,
         sha256: photo.source.sha256,

@@ -12,7 +12,7 @@ import { collectImageFiles, uniqueStems } from '../io/files.js';
 import { toCsv } from '../io/csv-write.js';
 import type { Sex } from '../model/index.js';
 import { renderSvg, svgToPng } from '../report/plots.js';
-import { prepareOutputDir } from '../report/screen-run.js';
+import { prepareOutputDir } from '../io/output-dir.js';
 import { checkResamples } from '../stats/bootstrap.js';
 import {
   agreementChartSpec,
@@ -57,6 +57,8 @@ export interface ExplainRunResult {
   cohort?: CohortRegionImportance;
   agreement?: RegionAgreement;
   outDir: string;
+  /** Said when the output folder already held a run (see prepareOutputDir). */
+  earlierRun?: string;
 }
 
 /** Stems of the files a run writes besides the per-photo ones. */
@@ -69,6 +71,22 @@ interface Target {
   sex?: Sex;
   age?: number;
   warnings?: CovariateWarning[];
+}
+
+/**
+ * Output names of the photos: a photo named like a run file (cohort.jpg → cohort.json) must not
+ * overwrite it, so it becomes `cohort.photo`, numbered on if another photo already has that name.
+ */
+function photoStems(files: readonly string[]): string[] {
+  const stems = uniqueStems(files);
+  const taken = new Set(stems.map((s) => s.toLowerCase()));
+  return stems.map((stem) => {
+    if (!RUN_FILES.has(stem.toLowerCase())) return stem;
+    let renamed = `${stem}.photo`;
+    for (let n = 2; taken.has(renamed.toLowerCase()); n++) renamed = `${stem}.photo_${n}`;
+    taken.add(renamed.toLowerCase());
+    return renamed;
+  });
 }
 
 /** Sex and age of a manifest row, with warnings only when a value could not be used. */
@@ -137,11 +155,8 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
     );
     checkExpertRatings(human, condition);
   }
-  await prepareOutputDir(options.out);
-  // A photo named like a run file (cohort.jpg → cohort.json) must not overwrite it.
-  const stems = uniqueStems(targets.map((t) => t.file)).map((stem) =>
-    RUN_FILES.has(stem.toLowerCase()) ? `${stem}.photo` : stem,
-  );
+  const { earlierRun } = await prepareOutputDir(options.out, { runFile: 'explanations.csv' });
+  const stems = photoStems(targets.map((t) => t.file));
   const explained: ExplainRunResult['explained'] = [];
   const cohort: CohortPhoto[] = [];
   let baseline: ExplainRunResult['baseline'];
@@ -164,12 +179,14 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
         if (figures.heatmap) await writeFile(join(options.out, `${stem}.heatmap.png`), figures.heatmap);
         if (figures.saliency) await writeFile(join(options.out, `${stem}.saliency.png`), figures.saliency);
         explained.push({ file: t.file, stem, explanation: result.explanation, ...warnings });
-        cohort.push({
-          file: t.file,
-          subject: t.subject,
-          label: t.label,
-          regions: result.explanation.regions,
-        });
+        // A withheld score (it hinges on missing features) is no finding for the cohort or the experts.
+        if (result.explanation.missingFeatures?.stable !== false)
+          cohort.push({
+            file: t.file,
+            subject: t.subject,
+            label: t.label,
+            regions: result.explanation.regions,
+          });
       } catch (e) {
         if (!isEndofaceError(e)) throw e;
         failed.push({ file: t.file, code: e.code, message: e.message });
@@ -180,7 +197,13 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
     await explainer.dispose();
   }
   await writeFile(join(options.out, 'explanations.csv'), summaryCsv(explained, failed));
-  const out: ExplainRunResult = { explained, failed, outDir: options.out, baseline };
+  const out: ExplainRunResult = {
+    explained,
+    failed,
+    outDir: options.out,
+    baseline,
+    ...(earlierRun ? { earlierRun } : {}),
+  };
   if (cohort.length > 0) {
     out.cohort = cohortRegionImportance(cohort);
     await writeFile(join(options.out, 'cohort.json'), JSON.stringify(out.cohort, null, 2) + '\n');
@@ -276,6 +299,7 @@ function summaryCsv(explained: ExplainRunResult['explained'], failed: ExplainRun
     'ranked_by',
     'lead_logit',
     'decisive',
+    'withheld',
   ];
   const rows = [
     ...explained.map(({ file, explanation: e }) => ({
@@ -289,6 +313,7 @@ function summaryCsv(explained: ExplainRunResult['explained'], failed: ExplainRun
       ranked_by: e.regions.rankedBy,
       lead_logit: e.regions.lead.logit,
       decisive: e.regions.lead.decisive,
+      withheld: e.missingFeatures?.stable === false ? e.regions.lead.note : undefined,
       explained_by_regions: e.regions.together.explained,
       sum_of_importances: e.regions.together.sumOfImportances,
       randomisation_mean_spearman: e.sanity?.randomisation.meanSpearman ?? undefined,

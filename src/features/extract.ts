@@ -100,6 +100,19 @@ function computeSet(
   return computeColourFeatures(a.aligned!, { greyscale, labels: labels() });
 }
 
+/**
+ * The image stage's version, in every cache key: when decoding changes what a photo yields (image@2:
+ * a grey photo saved as RGB is greyscale, transparency is judged on the pixels), entries made
+ * before are not reused. Kept out of `extractorVersions`, which bundles record and check: a bundle
+ * built before stays loadable, its training photos being colour photos that decode the same.
+ */
+const IMAGE_STAGE = 'image@2';
+
+/** The cache key of a photo's face record, or of one feature set. */
+function cacheKey(versions: Record<string, string>, set?: string): string {
+  return `${set === undefined ? 'face' : versions[set]}|${versions.face}|${IMAGE_STAGE}`;
+}
+
 /** Feature sets of a photo found in the cache (all requested ones), or undefined. */
 export function lookupCachedFeatures(
   cache: FeatureCache,
@@ -108,13 +121,13 @@ export function lookupCachedFeatures(
   file?: string,
 ): FaceFeatures | undefined {
   const versions = extractorVersions(options.face);
-  const hit = cache.get(sha256, `face|${versions.face}`);
+  const hit = cache.get(sha256, cacheKey(versions));
   if (!hit) return undefined;
   const meta = hit.meta as FaceRecordMeta;
   const sets: FaceFeatures['sets'] = {};
   if (meta.faceCount > 0) {
     for (const set of options.sets) {
-      const v = cache.get(sha256, `${versions[set]}|${versions.face}`);
+      const v = cache.get(sha256, cacheKey(versions, set));
       if (!v?.values) return undefined;
       sets[set] = v.values;
     }
@@ -135,9 +148,9 @@ export function storeFeatures(
     imageWarnings: f.imageWarnings,
     pose: f.pose,
   };
-  cache.put(f.sha256, `face|${versions.face}`, { meta });
+  cache.put(f.sha256, cacheKey(versions), { meta });
   for (const [set, values] of Object.entries(f.sets))
-    cache.put(f.sha256, `${versions[set]}|${versions.face}`, { values });
+    cache.put(f.sha256, cacheKey(versions, set), { values });
 }
 
 /** Computes the feature sets of one photo (no cache): decode, detect, align, measure. */

@@ -36,6 +36,42 @@ async function readInput(input: string | Buffer, maxBytes: number): Promise<{ bu
   return { buf: await readFile(input), path: input };
 }
 
+/** Channel spread (max − min of R, G, B) up to which a pixel counts as grey: JPEG's chroma noise. */
+const GREY_SPREAD = 6;
+/**
+ * Share of coloured pixels a grey photo may still have: a red annotation or a coloured logo on a
+ * black-and-white photo leaves its face colourless. Any colour face photo has far more (skin alone).
+ */
+const GREY_COLOURED_SHARE = 0.01;
+
+/**
+ * Whether RGB data is a grey photo (all but {@link GREY_COLOURED_SHARE} of its pixels within
+ * {@link GREY_SPREAD}). A tinted print (sepia) is not caught: its hue is uniform but not grey.
+ */
+function looksGrey(rgb: Uint8Array): boolean {
+  const limit = (rgb.length / 3) * GREY_COLOURED_SHARE;
+  let coloured = 0;
+  for (let i = 0; i < rgb.length; i += 3) {
+    const r = rgb[i];
+    const g = rgb[i + 1];
+    const b = rgb[i + 2];
+    if (Math.max(r, g, b) - Math.min(r, g, b) > GREY_SPREAD && ++coloured > limit) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether every pixel of an image with an alpha channel is opaque, judged on a copy at most 1024 px
+ * wide (averaging keeps any transparent patch below full opacity) so a large photo is not decoded twice.
+ */
+async function isOpaque(buf: Buffer, name: string, where: Record<string, unknown>): Promise<boolean> {
+  const stats = await sharp(buf, { failOn: 'truncated', limitInputPixels: false, pages: 1 })
+    .resize({ width: 1024, height: 1024, fit: 'inside', withoutEnlargement: true })
+    .stats()
+    .catch((e: Error) => fail('corrupt_image', `${name} cannot be decoded: ${e.message}`, where));
+  return stats.isOpaque;
+}
+
 /**
  * Decodes a photo into an upright 8-bit sRGB RGB image.
  *
@@ -47,28 +83,6 @@ async function readInput(input: string | Buffer, maxBytes: number): Promise<{ bu
  * @throws EndofaceError with code `file_not_found`, `empty_file`, `too_large`, `unsupported_format`
  *   or `corrupt_image`, and `details.file` when the input was a path.
  */
-/** Channel spread (max − min of R, G, B) up to which a pixel counts as grey: JPEG's chroma noise. */
-const GREY_SPREAD = 6;
-
-/** Whether at most 1 in 1,000 pixels of RGB data has any colour (spread above {@link GREY_SPREAD}). */
-function looksGrey(rgb: Uint8Array): boolean {
-  const n = rgb.length / 3;
-  let coloured = 0;
-  for (let i = 0; i < rgb.length; i += 3) {
-    const [r, g, b] = [rgb[i], rgb[i + 1], rgb[i + 2]];
-    if (Math.max(r, g, b) - Math.min(r, g, b) > GREY_SPREAD && ++coloured > n / 1000) return false;
-  }
-  return true;
-}
-
-/** Whether every pixel of an image with an alpha channel is fully opaque (decodes it once more). */
-async function isOpaque(buf: Buffer, name: string, where: Record<string, unknown>): Promise<boolean> {
-  const stats = await sharp(buf, { failOn: 'truncated', limitInputPixels: false, pages: 1 })
-    .stats()
-    .catch((e: Error) => fail('corrupt_image', `${name} cannot be decoded: ${e.message}`, where));
-  return stats.isOpaque;
-}
-
 export async function decodeImage(
   input: string | Buffer,
   config: Partial<ImageConfig> = {},

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { EndofaceError } from '../errors.js';
@@ -108,6 +109,18 @@ function safeName(text: string): string {
   return text.normalize('NFC').replace(/[^\p{L}\p{M}\p{N}_.-]+/gu, '_');
 }
 
+/** Bytes a stem may take: the longest output name adds `.acromegaly.heatmap.png` and must stay under 255. */
+const MAX_STEM_BYTES = 160;
+
+/** A stem cut to {@link MAX_STEM_BYTES} (deep paths, long non-Latin names), kept unique by a short hash of the whole. */
+function capped(stem: string): string {
+  if (Buffer.byteLength(stem) <= MAX_STEM_BYTES) return stem;
+  const hash = createHash('sha256').update(stem).digest('hex').slice(0, 8);
+  let cut = stem;
+  while (Buffer.byteLength(cut) > MAX_STEM_BYTES - 9) cut = cut.slice(0, -1);
+  return `${cut}_${hash}`;
+}
+
 /** Case-insensitive, as on the file systems of macOS and Windows (Face.json is face.json there). */
 function key(stem: string): string {
   return stem.toLowerCase();
@@ -132,11 +145,13 @@ export function uniqueStems(files: readonly string[]): string[] {
   const root = parts[0].slice(0, common).join(sep) || sep;
   const rels = files.map((f) => relative(root, resolve(f)));
   const bases = rels.map((rel) =>
-    safeName(
-      rel
-        .slice(0, rel.length - extname(rel).length)
-        .split(sep)
-        .join('__'),
+    capped(
+      safeName(
+        rel
+          .slice(0, rel.length - extname(rel).length)
+          .split(sep)
+          .join('__'),
+      ),
     ),
   );
   const count = new Map<string, number>();

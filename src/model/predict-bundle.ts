@@ -13,6 +13,7 @@ import { featureMatrix, matrixColumns } from './feature-matrix.js';
 import { assessNormative, readSexAge, type CovariateWarning, type NormativeAssessment } from './normative.js';
 import { checkMissingFeatures, decisionRule, type MissingFeatureCheck } from './missing-features.js';
 import { alignColumns, FittedPipeline } from './pipeline.js';
+import { predictProbaWithPipeline } from './screen.js';
 
 export interface ScreenPrediction {
   /** Binary screens: calibrated probability of the positive class. */
@@ -152,7 +153,8 @@ export async function predictPhotos(options: PredictOptions): Promise<PhotoPredi
       matrixColumns(screen.featureSets),
       pipeline.columns,
     );
-    const proba = pipeline.predictProba(X, pipeline.columns);
+    // Through the checked entry point: an infinite feature is refused, not scored.
+    const proba = predictProbaWithPipeline(pipeline, X, pipeline.columns);
     const binary = screen.classes.length === 2;
     const decide = decisionRule(screen);
     scoredFeatures.forEach((s, i) => {

@@ -1,9 +1,8 @@
-import { constants } from 'node:fs';
-import { access, mkdir, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { EndofaceError } from '../errors.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createExplainer, explanationFigures, type Explainer, type RankingLead } from '../explain/index.js';
 import { uniqueStems } from '../io/files.js';
+import { prepareOutputDir } from '../io/output-dir.js';
 import { REGIONS, type RegionName } from '../face/regions.js';
 import type { FeatureCache } from '../features/index.js';
 import { loadBundle, predictPhotos, sexAgeOf, type Bundle, type PhotoPrediction } from '../model/index.js';
@@ -127,41 +126,6 @@ function toResult(p: PhotoPrediction, topN: number): ScreenResult {
   };
 }
 
-/** The nearest of `path` and its parents that exists and is not a folder (what blocks a mkdir). */
-async function blockingFile(path: string): Promise<string | undefined> {
-  for (let p = path; ; p = dirname(p)) {
-    const info = await stat(p).catch(() => undefined);
-    if (info && !info.isDirectory()) return p;
-    if (info || dirname(p) === p) return undefined;
-  }
-}
-
-/**
- * Creates the output folder `dir` (and `subfolders` in it) or refuses it with `output_not_writable`
- * saying why (a file in the way, no permission) — called before any long work, so that no feature
- * extraction or explanation is wasted on a run that could not write its results.
- */
-export async function prepareOutputDir(dir: string, subfolders: readonly string[] = []): Promise<void> {
-  for (const folder of [dir, ...subfolders.map((s) => join(dir, s))]) {
-    try {
-      await mkdir(folder, { recursive: true });
-      await access(folder, constants.W_OK);
-    } catch (e) {
-      const file = await blockingFile(folder);
-      const why = file
-        ? `${file} is a file, not a folder`
-        : (e as NodeJS.ErrnoException).code === 'EACCES'
-          ? `no permission to write in ${folder}`
-          : (e as Error).message;
-      throw new EndofaceError('output_not_writable', `output folder ${dir}: ${why}`, {
-        parameter: 'out',
-        value: dir,
-        ...(file ? { file } : {}),
-      });
-    }
-  }
-}
-
 /** Explains every screen on one scored photo, writes its figures and records the top drivers. */
 async function explainPhoto(
   explainers: Explainer[],
@@ -201,10 +165,12 @@ async function explainPhoto(
  */
 export async function runScreen(
   options: ScreenRunOptions,
-): Promise<{ results: ScreenResult[]; bundle: Bundle }> {
+): Promise<{ results: ScreenResult[]; bundle: Bundle; earlierRun?: string }> {
   const bundle = typeof options.model === 'string' ? await loadBundle(options.model) : options.model;
   // Before the feature extraction: a folder that cannot be written must not waste it.
-  if (options.outDir) await prepareOutputDir(options.outDir, ['photos']);
+  const { earlierRun } = options.outDir
+    ? await prepareOutputDir(options.outDir, { subfolders: ['photos'], runFile: 'screen.json' })
+    : {};
   const preds = await predictPhotos({
     model: bundle,
     inputs: options.inputs,
@@ -265,5 +231,5 @@ export async function runScreen(
       ) + '\n',
     );
   }
-  return { results, bundle };
+  return { results, bundle, ...(earlierRun ? { earlierRun } : {}) };
 }

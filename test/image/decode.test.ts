@@ -70,6 +70,17 @@ test('a grey photo saved with three equal channels is greyscale too; a colour ph
   const rgbGrey = await sharp(FACE).greyscale().toColourspace('srgb').jpeg().toBuffer();
   assert.equal((await sharp(rgbGrey).metadata()).channels, 3);
   assert.ok((await decodeImage(rgbGrey)).warnings.includes('greyscale'));
+  // A small red mark (0.5 % of the pixels) on the grey photo leaves it grey.
+  const mark = await sharp({
+    create: { width: 40, height: 60, channels: 3, background: { r: 220, g: 20, b: 20 } },
+  })
+    .png()
+    .toBuffer();
+  const marked = await sharp(rgbGrey)
+    .composite([{ input: mark, left: 10, top: 10 }])
+    .jpeg()
+    .toBuffer();
+  assert.ok((await decodeImage(marked)).warnings.includes('greyscale'));
   assert.ok(!(await decodeImage(FACE)).warnings.includes('greyscale'));
 });
 

@@ -38,6 +38,14 @@ test('non-ASCII names keep their letters and stay apart', async () => {
   assert.deepEqual([...stems].sort(), ['José', '张三', '李四'].sort());
 });
 
+test('a very long name is cut to fit a file name, kept unique by a hash of the whole', () => {
+  const long = (tail: string) => `/photos/${'患者'.repeat(60)}_${tail}.jpg`;
+  const stems = uniqueStems([long('a'), long('b')]);
+  for (const s of stems) assert.ok(Buffer.byteLength(s) <= 160, `${Buffer.byteLength(s)} bytes`);
+  assertDistinct(stems);
+  assert.deepEqual(uniqueStems([long('a'), long('b')]), stems, 'deterministic');
+});
+
 test('names that do not collide are unchanged; the rest are unique whatever the collision', async () => {
   const dir = await photos(['a/1.jpg', 'b/1.jpg', 'c/my photo.jpg', 'c/x.jpg']);
   const ordinary = ['a/1.jpg', 'b/1.jpg', 'c/my photo.jpg', 'c/x.jpg'].map((f) => join(dir, f));

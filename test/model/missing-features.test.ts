@@ -4,14 +4,14 @@ import { checkMissingFeatures } from '../../src/model/missing-features.js';
 import { FittedPipeline, fromRows, trainScreen } from '../../src/model/index.js';
 import { createRandom } from '../../src/stats/index.js';
 
-// A screen that leans on its first feature (the class signal) and barely on its second (noise).
+// A screen that leans on its first feature (the class signal), barely on the noise, not at all on a constant.
 function fittedScreen(): FittedPipeline {
   const random = createRandom(3);
   const rows: number[][] = [];
   const y: number[] = [];
   for (let i = 0; i < 200; i++) {
     const label = i % 2;
-    rows.push([label * 2 + random.next(), random.next(), random.next()]);
+    rows.push([label * 2 + random.next(), random.next(), random.next(), 5]);
     y.push(label);
   }
   const { model } = trainScreen(
@@ -19,7 +19,7 @@ function fittedScreen(): FittedPipeline {
     y,
     rows.map((_, i) => `s${i}`),
     {
-      columns: ['signal', 'noise1', 'noise2'],
+      columns: ['signal', 'noise1', 'noise2', 'constant'],
       classes: ['control', 'case'],
       grid: { C: [1] },
       seed: 0,
@@ -31,10 +31,12 @@ function fittedScreen(): FittedPipeline {
 test('a decision that hinges on a missing feature is unstable; one that does not is stable; nothing missing: no check', () => {
   const pipeline = fittedScreen();
   const decide = (q: ArrayLike<number>) => Number(q[1] >= 0.5);
-  assert.equal(checkMissingFeatures(pipeline, [1.5, 0.5, 0.5], decide), undefined);
+  assert.equal(checkMissingFeatures(pipeline, [1.5, 0.5, 0.5, 5], decide), undefined);
+  // A column constant in training says nothing; its mean fill is exact: no check.
+  assert.equal(checkMissingFeatures(pipeline, [1.5, 0.5, 0.5, NaN], decide), undefined);
 
   // The signal itself missing: the mean fill sits between the classes, the draws fall on both sides.
-  const hinge = checkMissingFeatures(pipeline, [NaN, 0.5, 0.5], decide)!;
+  const hinge = checkMissingFeatures(pipeline, [NaN, 0.5, 0.5, 5], decide)!;
   assert.deepEqual(hinge.missing, ['signal']);
   assert.equal(hinge.stable, false);
   assert.ok(hinge.agreement < 0.95 && hinge.agreement > 0.05, String(hinge.agreement));
@@ -44,12 +46,12 @@ test('a decision that hinges on a missing feature is unstable; one that does not
   );
 
   // A clear case with a noise feature missing: the decision holds whatever the noise was.
-  const clear = checkMissingFeatures(pipeline, [2.9, NaN, 0.5], decide)!;
+  const clear = checkMissingFeatures(pipeline, [2.9, NaN, 0.5, 5], decide)!;
   assert.deepEqual(clear.missing, ['noise1']);
   assert.equal(clear.stable, true);
   assert.equal(clear.agreement, 1);
   assert.ok(clear.probabilityRange![0] > 0.5);
 
   // Seeded: the same photo gets the same answer.
-  assert.deepEqual(checkMissingFeatures(pipeline, [NaN, 0.5, 0.5], decide), hinge);
+  assert.deepEqual(checkMissingFeatures(pipeline, [NaN, 0.5, 0.5, 5], decide), hinge);
 });

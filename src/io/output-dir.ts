@@ -1,0 +1,51 @@
+import { constants } from 'node:fs';
+import { access, mkdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { EndofaceError } from '../errors.js';
+
+/** The nearest of `path` and its parents that exists and is not a folder (what blocks a mkdir). */
+async function blockingFile(path: string): Promise<string | undefined> {
+  for (let p = path; ; p = dirname(p)) {
+    const info = await stat(p).catch(() => undefined);
+    if (info && !info.isDirectory()) return p;
+    if (info || dirname(p) === p) return undefined;
+  }
+}
+
+/**
+ * Creates the output folder `dir` (and `subfolders` in it) or refuses it with `output_not_writable`
+ * saying why (a file in the way, no permission) — called before any long work, so that no feature
+ * extraction or explanation is wasted on a run that could not write its results.
+ *
+ * @returns `earlierRun`: a note when `runFile` (the run's summary, e.g. screen.json) is already there.
+ *   Nothing is deleted — the files are the user's — so per-photo files of photos that are not in
+ *   this run stay beside the new summary, which lists only this run's photos; the note says so.
+ */
+export async function prepareOutputDir(
+  dir: string,
+  options: { subfolders?: readonly string[]; runFile?: string } = {},
+): Promise<{ earlierRun?: string }> {
+  const earlier = options.runFile ? await stat(join(dir, options.runFile)).catch(() => undefined) : undefined;
+  for (const folder of [dir, ...(options.subfolders ?? []).map((s) => join(dir, s))]) {
+    try {
+      await mkdir(folder, { recursive: true });
+      await access(folder, constants.W_OK);
+    } catch (e) {
+      const file = await blockingFile(folder);
+      const why = file
+        ? `${file} is a file, not a folder`
+        : (e as NodeJS.ErrnoException).code === 'EACCES'
+          ? `no permission to write in ${folder}`
+          : (e as Error).message;
+      throw new EndofaceError('output_not_writable', `output folder ${dir}: ${why}`, {
+        parameter: 'out',
+        value: dir,
+        ...(file ? { file } : {}),
+      });
+    }
+  }
+  if (!earlier?.isFile()) return {};
+  return {
+    earlierRun: `${dir} holds an earlier run (${options.runFile} of ${earlier.mtime.toISOString().slice(0, 16).replace('T', ' ')}): it is replaced; files of photos not in this run are left as they were`,
+  };
+}
