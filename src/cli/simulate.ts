@@ -25,7 +25,24 @@ export interface SimulateFlags {
 
 /** A number flag in [lo, hi]; the error names the flag and the text received. */
 function numberFlag(flag: string, text: string, lo: number, hi: number): number {
-  return checkRange(flag, text.trim() === '' ? NaN : Number(text), lo, hi);
+  // Decimal numbers only: Number() would also take "0x1" or "1e0x", and report "abc" as NaN.
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text.trim()))
+    throw new EndofaceError('invalid_option', `${flag} must be a number in [${lo}, ${hi}], got "${text}"`, {
+      parameter: flag,
+      value: text,
+    });
+  return checkRange(flag, Number(text), lo, hi);
+}
+
+/** {@link numberFlag} that must also be whole (a seed). */
+function wholeFlag(flag: string, text: string, lo: number, hi: number): number {
+  const v = numberFlag(flag, text, lo, hi);
+  if (!Number.isInteger(v))
+    throw new EndofaceError('invalid_option', `${flag} must be a whole number, got "${text}"`, {
+      parameter: flag,
+      value: text,
+    });
+  return v;
 }
 
 /** `nose_widening=1,lip_thickening=0` → { nose_widening: 1, lip_thickening: 0 } (names are checked by the library). */
@@ -59,7 +76,7 @@ export function parseSimulateFlags(flags: SimulateFlags): Omit<CohortOptions, 'o
     condition: lookUpOption('--condition', flags.condition, CONDITIONS),
     severity: numberFlag('--severity', flags.severity, 0, 1),
     signs: flags.signs === undefined ? undefined : parseSigns(flags.signs),
-    seed: numberFlag('--seed', flags.seed, 0, 2 ** 53),
+    seed: wholeFlag('--seed', flags.seed, 0, 2 ** 53),
     jitter: numberFlag('--jitter', flags.jitter, 0, 1),
     signMix: numberFlag('--sign-mix', flags.signMix, 0, 1),
     includeControls: flags.includeControls === true,
@@ -76,6 +93,7 @@ export async function simulateCommand(flags: SimulateFlags): Promise<number> {
     onProgress: (done, total, file) => progress.update(done, total, file ? basename(file) : ''),
   });
   progress.done();
+  if (result.earlierRun) console.error(`note: ${result.earlierRun}`);
   console.log(
     `${result.total} photos: ${result.phantoms} phantoms (${options.condition}), ${result.controls} controls, ${result.skipped.length} skipped` +
       (result.phantoms > 0 ? `; ${result.meanSimulateMs.toFixed(0)} ms per phantom` : ''),

@@ -111,10 +111,16 @@ async function loadManifest(path: string, options: LoadDatasetOptions): Promise<
       line,
     });
   });
-  if (empty.length) raise('invalid_manifest', empty, { file: path });
-  if (missing.length && missingFiles === 'error') raise('manifest_file_missing', missing, { file: path });
-  if (duplicates.length) raise('manifest_duplicate_row', duplicates, { file: path });
-  if (unknown.length) raise('manifest_unknown_label', unknown, { file: path });
+  // Every problem of every kind at once (the code is the first kind's), so the file is fixed in one go.
+  const kinds: [DatasetErrorCode, string[]][] = [
+    ['invalid_manifest', empty],
+    ['manifest_file_missing', missingFiles === 'error' ? missing : []],
+    ['manifest_duplicate_row', duplicates],
+    ['manifest_unknown_label', unknown],
+  ];
+  const problems = kinds.flatMap(([, list]) => list);
+  const firstKind = kinds.find(([, list]) => list.length > 0);
+  if (firstKind) raise(firstKind[0], problems, { file: path });
 
   const warnings: Dataset['warnings'] = [];
   const noSubject = [...items, ...skipped].filter((it) => !it.subjectId);

@@ -1,10 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { isEndofaceError } from '../errors.js';
 import { analyzeFace } from '../face/index.js';
 import { decodeImage } from '../image/index.js';
 import { toCsv } from '../io/csv-write.js';
 import { SOFTWARE_VERSION } from '../version.js';
+import { prepareOutputDir } from '../io/output-dir.js';
 import { readSourcePhotos } from './inputs.js';
 import { SIGNS, signsOf, type SignName } from './signs.js';
 import {
@@ -44,6 +45,8 @@ export interface CohortResult {
   manifestPath: string;
   /** Mean time per phantom (warp + colour + encode), milliseconds. */
   meanSimulateMs: number;
+  /** Said when the output folder already held a cohort (see prepareOutputDir). */
+  earlierRun?: string;
 }
 
 /** The fixed leading columns of `manifest.csv`; covariates, then one column per sign, then `seed`, follow. */
@@ -71,7 +74,12 @@ const round = (v: number): number => Number(v.toFixed(4));
  */
 export async function simulateCohort(options: CohortOptions): Promise<CohortResult> {
   checkSimulateOptions(options);
-  const photos = await readSourcePhotos(options.input);
+  // Before any phantom is made: an output folder that cannot be written must not waste the work.
+  const { earlierRun } = await prepareOutputDir(options.outDir, {
+    subfolders: ['images'],
+    runFile: 'manifest.csv',
+  });
+  const photos = await readSourcePhotos(options.input, { exclude: [options.outDir] });
   const format = options.format ?? 'jpeg';
   const ext = format === 'png' ? 'png' : 'jpg';
   const seed = options.seed ?? 1;
@@ -85,7 +93,6 @@ export async function simulateCohort(options: CohortOptions): Promise<CohortResu
   const details: Record<string, unknown>[] = [];
   const skipped: CohortResult['skipped'] = [];
   let simulateMs = 0;
-  await mkdir(join(options.outDir, 'images'), { recursive: true });
 
   for (const [i, photo] of photos.entries()) {
     options.onProgress?.(i, photos.length, photo.file);
@@ -182,6 +189,7 @@ export async function simulateCohort(options: CohortOptions): Promise<CohortResu
     skipped,
     manifestPath,
     meanSimulateMs: phantoms > 0 ? simulateMs / phantoms : 0,
+    ...(earlierRun ? { earlierRun } : {}),
   };
 }
 

@@ -144,7 +144,8 @@ export function signsOf(condition: Condition): SignName[] {
 /**
  * Resolves the per-sign magnitudes of a phantom: without `signs`, every sign of the condition at
  * `severity`; with `signs`, only the signs listed, each at `severity × weight` (so
- * `{ nose_widening: 1 }` makes a single-sign phantom). Signs of the other condition are refused.
+ * `{ nose_widening: 1 }` makes a single-sign phantom). Signs of the other condition are refused, and
+ * so is a `signs` in which no sign weighs anything (`invalid_option`).
  */
 export function resolveSignMagnitudes(
   condition: Condition,
@@ -173,6 +174,14 @@ export function resolveSignMagnitudes(
       });
     }
     out[name] = severity * weight;
+  }
+  // No sign with any weight: every "phantom" would be the photo unchanged, labelled as affected.
+  if (!Object.values(signs).some((w) => (w ?? 0) > 0)) {
+    throw new EndofaceError(
+      'invalid_option',
+      `signs: no sign has a weight above 0 (${JSON.stringify(signs)}); give at least one, e.g. ${own[0]}=1, or leave signs out for every sign of ${condition}`,
+      { parameter: 'signs', value: signs },
+    );
   }
   return out;
 }

@@ -15,9 +15,14 @@ async function cohort(): Promise<string> {
   return dir;
 }
 
-async function rejects(path: string, code: string, pattern: RegExp): Promise<EndofaceError> {
+async function rejects(
+  path: string,
+  code: string,
+  pattern: RegExp,
+  allowedLabels?: string[],
+): Promise<EndofaceError> {
   try {
-    await loadDataset(path);
+    await loadDataset(path, { allowedLabels });
   } catch (e) {
     assert.ok(e instanceof EndofaceError);
     assert.equal(e.code, code, e.message);
@@ -68,6 +73,20 @@ test('bad manifests name the offending line', async () => {
     /m1\.csv line 3: file img\/nope\.jpg does not exist \(and 1 more problem\)/,
   );
   assert.equal((missing.details.problems as string[]).length, 2);
+  // Problems of different kinds come together: a missing file, a repeated row and an unknown label.
+  const mixed = await rejects(
+    await write(
+      'm0.csv',
+      'file,subject_id,label\nimg/003f.jpg,a,control\nimg/nope.jpg,b,control\nimg/003f.jpg,a,control\nimg/003f.jpg,d,diabetes\n',
+    ),
+    'manifest_file_missing',
+    /\(and 3 more problems\)/,
+    ['control', 'cushing'],
+  );
+  assert.deepEqual(
+    (mixed.details.problems as string[]).map((p) => /line (\d+)/.exec(p)![1]),
+    ['3', '4', '5', '5'],
+  );
   await rejects(
     await write('m2.csv', 'file,subject_id,label\nimg/003f.jpg,a,control\nimg/003f.jpg,a,control\n'),
     'manifest_duplicate_row',

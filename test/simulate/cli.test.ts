@@ -154,3 +154,44 @@ test('simulate exits 1 when nothing was produced, and names bad flags', async ()
   assert.equal(mismatch.status, 1);
   assert.match(mismatch.stderr, /sign_condition_mismatch/);
 });
+
+test('simulate refuses phantoms without a sign, repeated photos and odd numbers, and never reads its own output', async () => {
+  const root = await tempDir();
+  const face = studioFaces()[0];
+  await copyFile(face.path, join(root, 'a.jpg'));
+  const base = ['simulate', '--condition', 'cushing', '--severity', '0.5'];
+  const refused = (args: string[], pattern: RegExp) => {
+    const r = runCli([...base, ...args]);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, pattern);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  };
+  // Every sign at weight 0 would label the unchanged photo "cushing".
+  for (const signs of [',', 'moon_face=0,plethora=0'])
+    refused(
+      ['--in', root, '--out', join(root, 'o'), '--signs', signs],
+      /invalid_option: signs: no sign has a weight above 0/,
+    );
+  refused(
+    ['--in', root, '--out', join(root, 'o'), '--seed', '1.5'],
+    /--seed must be a whole number, got "1.5"/,
+  );
+  refused(
+    ['--in', root, '--out', join(root, 'o'), '--jitter', '0x1'],
+    /--jitter must be a number in \[0, 1\], got "0x1"/,
+  );
+  // One photo under two subject ids: one identity on both sides of a split.
+  await writeFile(join(root, 'twice.csv'), 'file,subject_id\na.jpg,s1\na.jpg,s2\n');
+  refused(
+    ['--in', join(root, 'twice.csv'), '--out', join(root, 'o')],
+    /invalid_manifest: .*listed more than once: line 3 repeats line 2 .*subject s1 and s2/,
+  );
+
+  // Output inside the input folder, run twice: the second run still sees one photo, not its phantoms.
+  for (let run = 0; run < 2; run++) {
+    const r = runCli([...base, '--in', root, '--out', join(root, 'out'), '--include-controls']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^1 photos: 1 phantoms \(cushing\), 1 controls, 0 skipped/m);
+    if (run === 1) assert.match(r.stderr, /holds an earlier run \(manifest\.csv/);
+  }
+});
