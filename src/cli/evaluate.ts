@@ -4,6 +4,7 @@
  */
 import { EndofaceError } from '../errors.js';
 import { runEvaluation, type EvaluationOptions } from '../report/evaluation.js';
+import { percent } from '../report/markdown.js';
 import { MAX_RESAMPLES } from '../stats/bootstrap.js';
 import { AGGREGATIONS, parseThresholdSpec } from '../stats/index.js';
 import { lookUpOption } from '../util/options.js';
@@ -60,10 +61,13 @@ export function parseEvaluateFlags(flags: EvaluateFlags): EvaluationOptions {
   };
 }
 
+/** Warnings about the whole study, worth the console (the rest are listed in summary.md). */
+const CONSOLE_WARNINGS = new Set(['mixed_label_subjects', 'scores_not_probabilities']);
+
 /** Runs the command; returns the exit status (0). Errors with a code propagate to main. */
 export async function evaluateCommand(flags: EvaluateFlags): Promise<number> {
   const options = parseEvaluateFlags(flags);
-  const { metrics, files } = await runEvaluation(
+  const { metrics, files, earlierRun } = await runEvaluation(
     { predictions: flags.predictions, readers: flags.readers, out: flags.out },
     options,
   );
@@ -71,15 +75,26 @@ export async function evaluateCommand(flags: EvaluateFlags): Promise<number> {
   const s = metrics.subject;
   const f = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : v.toFixed(3));
   const b = p.auc.bootstrap?.bca ?? p.auc.bootstrap?.percentile ?? null;
+  const level = percent(metrics.options.level);
+  if (earlierRun) console.error(`note: ${earlierRun}`);
   console.log(`${metrics.disclaimer}\n`);
   console.log(
     `photo level:   ${p.nCases} photos (${p.nPositive} positive) from ${p.nSubjects} subjects; AUC ${f(p.auc.estimate)} ` +
-      `(DeLong 95 % CI ${f(p.auc.delong.lower)}–${f(p.auc.delong.upper)}; subject bootstrap ${f(b?.lower)}–${f(b?.upper)})`,
+      `(DeLong ${level} CI ${f(p.auc.delong.lower)}–${f(p.auc.delong.upper)}; subject bootstrap ${f(b?.lower)}–${f(b?.upper)})`,
   );
   console.log(
-    `subject level: ${s.nCases} subjects (${s.aggregation} of photo scores); AUC ${f(s.auc.estimate)} ` +
-      `(DeLong 95 % CI ${f(s.auc.delong.lower)}–${f(s.auc.delong.upper)})`,
+    `subject level: ${s.nCases === s.nSubjects ? `${s.nCases} subjects` : `${s.nCases} rows (subject × label) from ${s.nSubjects} subjects`} (${s.aggregation} of photo scores); AUC ${f(s.auc.estimate)} ` +
+      `(DeLong ${level} CI ${f(s.auc.delong.lower)}–${f(s.auc.delong.upper)})`,
   );
+  const paired = metrics.mixedLabelSubjects > 0;
+  for (const w of metrics.warnings) {
+    // With matched subjects, the clustering warning says which interval to read.
+    if (
+      CONSOLE_WARNINGS.has(w.code) ||
+      (paired && w.code === 'clustered_cases' && w.metric === 'photo:clustering')
+    )
+      console.log(`warning: ${w.code}: ${w.message}`);
+  }
   for (const line of metrics.readers?.summary ?? []) console.log(`- ${line}`);
   if (metrics.warnings.length > 0) console.log(`${metrics.warnings.length} warnings (see summary.md)`);
   console.log(

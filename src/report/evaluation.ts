@@ -5,7 +5,7 @@
  * file I/O the CLI needs.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import {
   aggregateBySubject,
@@ -24,8 +24,9 @@ import {
   type ThresholdSpec,
 } from '../stats/index.js';
 import { EndofaceError } from '../errors.js';
+import { prepareOutputDir } from '../io/output-dir.js';
 import { SOFTWARE_VERSION } from '../version.js';
-import { evaluationMarkdown } from './markdown.js';
+import { evaluationMarkdown, percent } from './markdown.js';
 import { calibrationSpec, precisionRecallSpec, readerPoints, renderSvg, rocSpec, svgToPng } from './plots.js';
 
 export const DISCLAIMER =
@@ -61,6 +62,8 @@ export interface EvaluationMetrics {
   /** Subject-level analysis on aggregated scores. */
   subject: DiagnosticAccuracy & { aggregation: Aggregation };
   readers: ReaderStudy | null;
+  /** Subjects with photos under both labels (matched case and control within subject). */
+  mixedLabelSubjects: number;
   subgroups: { photo: SubgroupTable[]; subject: SubgroupTable[] };
   warnings: StatsWarning[];
 }
@@ -77,6 +80,8 @@ export interface EvaluationResult {
   metrics: EvaluationMetrics;
   /** Paths written. */
   files: string[];
+  /** A note when the output folder held an earlier evaluation (its files are replaced). */
+  earlierRun?: string;
 }
 
 /** Runs every analysis on parsed tables. Pure and deterministic for a given seed. */
@@ -131,8 +136,10 @@ export function evaluateStudy(
     );
   }
   const photo = diagnosticAccuracy(label, score, subject, common);
+  // A subject photographed as a case and as their own control is a design, not an error.
   const agg = aggregateBySubject(subject, label, score, {
     method: resolved.aggregate,
+    mixedLabels: 'split',
     covariates: Object.fromEntries(resolved.by.map((b) => [b, predictions.covariates[b]])),
   });
   const subjectLevel = {
@@ -171,8 +178,9 @@ export function evaluateStudy(
     photo,
     subject: subjectLevel,
     readers,
+    mixedLabelSubjects: countMixedLabelSubjects(subject, label),
     subgroups,
-    warnings: [
+    warnings: once([
       ...tag('photo', photo.warnings),
       ...tag('subject', [...agg.warnings, ...subjectLevel.warnings]),
       ...tag(
@@ -180,8 +188,29 @@ export function evaluateStudy(
         [...subgroups.photo, ...subgroups.subject].flatMap((t) => t.warnings),
       ),
       ...tag('readers', readers?.warnings ?? []),
-    ],
+    ]),
   };
+}
+
+function countMixedLabelSubjects(subject: string[], label: number[]): number {
+  const first = new Map<string, number>();
+  const mixed = new Set<string>();
+  subject.forEach((s, i) => {
+    if ((first.get(s) ?? label[i]) !== label[i]) mixed.add(s);
+    first.set(s, label[i]);
+  });
+  return mixed.size;
+}
+
+/** Drops repeats of a warning (same code and message, e.g. from photo and subject level): said once is enough. */
+function once(warnings: StatsWarning[]): StatsWarning[] {
+  const seen = new Set<string>();
+  return warnings.filter((w) => {
+    const key = `${w.code}\u0000${w.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**
@@ -215,6 +244,8 @@ export async function runEvaluation(
   paths: { predictions: string; readers?: string; out: string },
   options: EvaluationOptions = {},
 ): Promise<EvaluationResult> {
+  // Refuse an unusable output folder before reading or computing anything.
+  const { earlierRun } = await prepareOutputDir(paths.out, { runFile: 'metrics.json' });
   const p = await readInput(paths.predictions);
   const predictions = parsePredictionsCsv(p.text, basename(paths.predictions));
   let ratings: ReaderRatingTable | null = null;
@@ -228,7 +259,6 @@ export async function runEvaluation(
     predictions: { file: paths.predictions, sha256: p.sha256, rows: predictions.image.length },
     readers: readersInput,
   });
-  await mkdir(paths.out, { recursive: true });
   const files: string[] = [];
   const write = async (name: string, data: string | Buffer) => {
     const path = join(paths.out, name);
@@ -251,7 +281,7 @@ export async function runEvaluation(
       : {
           calibration: calibrationSpec(
             ph.calibration.uniform,
-            `Photo level, ${ph.calibration.uniform.nBins} uniform bins; bars = Wilson 95 % CI; labels = photos per bin`,
+            `Photo level, ${ph.calibration.uniform.nBins} uniform bins; bars = Wilson ${percent(metrics.options.level)} CI; labels = photos per bin`,
           ),
         }),
   };
@@ -261,5 +291,5 @@ export async function runEvaluation(
     await write(`${name}.svg`, svg);
     await write(`${name}.png`, await svgToPng(svg));
   }
-  return { metrics, files };
+  return { metrics, files, ...(earlierRun ? { earlierRun } : {}) };
 }

@@ -10,6 +10,11 @@ import type {
 } from '../stats/index.js';
 import type { EvaluationMetrics } from './evaluation.js';
 
+/** A confidence level as a reader says it: 0.95 → "95 %", 0.975 → "97.5 %". */
+export function percent(level: number): string {
+  return `${Number((level * 100).toFixed(6))} %`;
+}
+
 const f = (v: number | null | undefined, d = 3): string =>
   v === null || v === undefined ? 'n/a' : v.toFixed(d);
 const ci = (c: { lower: number | null; upper: number | null } | null | undefined): string =>
@@ -103,8 +108,13 @@ export function evaluationMarkdown(m: EvaluationMetrics): string {
     inputs.push(
       `- Readers: \`${m.inputs.readers.file}\` (${m.inputs.readers.rows} rows, sha256 \`${m.inputs.readers.sha256.slice(0, 16)}…\`)`,
     );
+  const mixed = m.mixedLabelSubjects;
+  const strata =
+    mixed === 0
+      ? 'stratified by label'
+      : `stratified by label pattern (${mixed} subjects have photos under both labels: a matched case–control design, each subject resampled with all its photos)`;
   inputs.push(
-    `- endoface ${m.software.version}; ${m.options.level * 100} % intervals; subject bootstrap with ${m.options.nResamples} replicates (seed ${m.options.seed}), stratified by label; subject scores = ${m.subject.aggregation} of photo scores.`,
+    `- endoface ${m.software.version}; ${percent(m.options.level)} intervals; subject bootstrap with ${m.options.nResamples} replicates (seed ${m.options.seed}), ${strata}; subject scores = ${m.subject.aggregation} of photo scores${mixed === 0 ? '' : ', per subject and label'}.`,
   );
   parts.push(inputs.join('\n'));
   parts.push(
@@ -128,7 +138,11 @@ export function evaluationMarkdown(m: EvaluationMetrics): string {
           discriminationRow(`subject (${m.subject.aggregation})`, m.subject),
         ],
       ) +
-      '\n\nDeLong and Wilson intervals treat each case as independent; bootstrap intervals (BCa) resample subjects, so they account for several photos of one person. Calibration slope and intercept: logistic recalibration on logit(score), Wald intervals.',
+      '\n\nDeLong and Wilson intervals treat each case as independent; bootstrap intervals (BCa) resample subjects, so they account for several photos of one person.' +
+      (mixed === 0
+        ? ''
+        : " DeLong also ignores the pairing of a subject's case and control photos: read the bootstrap interval.") +
+      ' Calibration slope and intercept: logistic recalibration on logit(score), Wald intervals.',
   );
   parts.push(
     `## At pre-declared thresholds — photo level\n\nWilson intervals for proportions; bootstrap (BCa, by subject) for balanced accuracy, F1, MCC. Score ≥ threshold is positive.\n\n${thresholdTable(m.photo)}`,

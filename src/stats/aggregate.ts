@@ -16,8 +16,9 @@ export const AGGREGATIONS = ['mean', 'max'] as const;
 /** How photo scores combine into a subject score: their mean, or their maximum. */
 export type Aggregation = (typeof AGGREGATIONS)[number];
 
-/** One row per subject, in order of first appearance. */
+/** One row per subject (per subject and label with `mixedLabels: 'split'`), in order of first appearance. */
 export interface SubjectScores {
+  /** The subject of each row; repeated when a subject's photos are split by label. */
   subject: string[];
   label: number[];
   score: number[];
@@ -32,7 +33,11 @@ export interface SubjectScores {
 
 /**
  * Aggregates photo-level scores to subject level by their mean or maximum. A subject's photos
- * must share one label (`inconsistent_subject_label` naming the subject and index otherwise).
+ * must share one label (`inconsistent_subject_label` naming the subject and index otherwise), unless
+ * `mixedLabels` is "split": then a subject with photos under both labels (a matched case–control
+ * design within subject) gives one row per label — averaging a case with its own control would
+ * erase the very difference studied — with a `mixed_label_subjects` warning; the rows share the
+ * subject id, so a subject bootstrap keeps them together.
  * A covariate that differs between a subject's photos (e.g. age band across follow-up visits) is
  * null for that subject, with a `covariate_varies_within_subject` warning.
  *
@@ -44,7 +49,11 @@ export function aggregateBySubject(
   subjects: ArrayLike<string | number>,
   yTrue: ArrayLike<number | boolean>,
   yScore: NumericArray,
-  options: { method?: Aggregation; covariates?: Record<string, ArrayLike<string>> } = {},
+  options: {
+    method?: Aggregation;
+    covariates?: Record<string, ArrayLike<string>>;
+    mixedLabels?: 'refuse' | 'split';
+  } = {},
 ): SubjectScores {
   const method = lookUpOption('method', options.method ?? 'mean', AGGREGATIONS);
   const covariates = options.covariates ?? {};
@@ -61,13 +70,20 @@ export function aggregateBySubject(
     aggregation: method,
     warnings: [],
   };
+  const split = options.mixedLabels === 'split';
   const varying = new Set<string>();
+  const labelOf = new Map<string, number>();
+  const mixed = new Set<string>();
   for (let i = 0; i < y.length; i++) {
     const key = String(subjects[i]);
-    let j = index.get(key);
+    if ((labelOf.get(key) ?? y[i]) !== y[i]) mixed.add(key);
+    labelOf.set(key, y[i]);
+    // With split, rows are keyed by (subject, label).
+    const row = split ? `${key}\u0000${y[i]}` : key;
+    let j = index.get(row);
     if (j === undefined) {
       j = out.subject.length;
-      index.set(key, j);
+      index.set(row, j);
       out.subject.push(key);
       out.label.push(y[i]);
       out.score.push(s[i]);
@@ -95,6 +111,13 @@ export function aggregateBySubject(
     }
   }
   if (method === 'mean') for (let j = 0; j < out.score.length; j++) out.score[j] /= out.nPhotos[j];
+  if (split && mixed.size > 0) {
+    out.warnings.push({
+      code: 'mixed_label_subjects',
+      metric: 'aggregation',
+      message: `${mixed.size} subjects have photos under both labels (a matched case–control design within subject): their photos are aggregated per subject and label, one row each`,
+    });
+  }
   for (const name of varying) {
     out.warnings.push({
       code: 'covariate_varies_within_subject',

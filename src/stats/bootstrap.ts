@@ -54,10 +54,18 @@ export interface BootstrapOptions {
   /** Seed of the generator (default 20240229); the same seed gives the same intervals. */
   seed?: number;
   /**
-   * One value per case (constant within a subject, else `inconsistent_subject_label`): subjects
-   * are resampled within each stratum. Usually the label. Omit for an unstratified bootstrap.
+   * One value per case: subjects are resampled within each stratum. Usually the label. Omit for
+   * an unstratified bootstrap. A subject with cases in several strata is refused
+   * (`inconsistent_subject_label`) unless `mixedStrata` is "pattern".
    */
   strata?: ArrayLike<number | string>;
+  /**
+   * What to do with a subject whose cases span several strata — e.g. a person photographed as a
+   * case and as their own matched control. "refuse" (default) throws; "pattern" stratifies
+   * subjects by their pattern of strata ("0", "1", "0+1"), so each replicate keeps the numbers of
+   * subjects of each pattern and a subject's cases stay together, with a `mixed_label_subjects` warning.
+   */
+  mixedStrata?: 'refuse' | 'pattern';
   /** Compute BCa intervals (needs a jackknife over subjects: one extra evaluation per subject). Default true. */
   bca?: boolean;
   /** Keep every replicate's values in the result (default false). */
@@ -88,6 +96,8 @@ export interface BootstrapResult {
   seed: number;
   level: number;
   stratified: boolean;
+  /** Subjects with cases in more than one stratum (stratified by their pattern of strata). */
+  nMixedSubjects: number;
   unit: 'subject';
   warnings: StatsWarning[];
 }
@@ -100,11 +110,14 @@ interface SubjectIndex {
   /** Subject indices per stratum. */
   strata: Uint32Array[];
   names: string[];
+  /** Subjects with cases in more than one stratum. */
+  mixed: string[];
 }
 
 function indexSubjects(
   subjects: ArrayLike<number | string>,
   strata?: ArrayLike<number | string>,
+  mixedStrata: 'refuse' | 'pattern' = 'refuse',
 ): SubjectIndex {
   const ids = new Map<string, number>();
   const subjectOf = new Uint32Array(subjects.length);
@@ -126,26 +139,45 @@ function indexSubjects(
   const fill = start.slice(0, nSub);
   const cases = new Uint32Array(subjectOf.length);
   for (let i = 0; i < subjectOf.length; i++) cases[fill[subjectOf[i]]++] = i;
-  const stratumOf: string[] = new Array(nSub);
   const groups = new Map<string, number[]>();
+  const mixed: string[] = [];
   for (let j = 0; j < nSub; j++) {
-    const first = cases[start[j]];
-    const s = strata === undefined ? '' : String(strata[first]);
+    const values = new Set<string>();
     for (let t = start[j]; t < start[j + 1] && strata !== undefined; t++) {
-      if (String(strata[cases[t]]) !== s) {
+      const v = String(strata[cases[t]]);
+      if (values.size > 0 && !values.has(v) && mixedStrata === 'refuse') {
         statsError(
           'inconsistent_subject_label',
-          `subject "${names[j]}" has cases in different strata (${s} and ${String(strata[cases[t]])}); a subject must have one label`,
+          `subject "${names[j]}" has cases in different strata (${[...values][0]} and ${v}); a subject must have one label`,
           { subject: names[j], index: cases[t] },
         );
       }
+      values.add(v);
     }
-    stratumOf[j] = s;
+    // A subject's stratum is a property of the whole subject (its pattern), as a cluster bootstrap needs.
+    const s = [...values].sort().join('+');
+    if (values.size > 1) mixed.push(names[j]);
     const list = groups.get(s) ?? [];
     list.push(j);
     groups.set(s, list);
   }
-  return { start, cases, strata: [...groups.values()].map((l) => Uint32Array.from(l)), names };
+  return { start, cases, strata: [...groups.values()].map((l) => Uint32Array.from(l)), names, mixed };
+}
+
+function mixedStrataWarning(mixed: string[], nSub: number): StatsWarning {
+  const some =
+    mixed
+      .slice(0, 3)
+      .map((m) => `"${m}"`)
+      .join(', ') + (mixed.length > 3 ? ', …' : '');
+  return {
+    code: 'mixed_label_subjects',
+    metric: 'bootstrap',
+    message:
+      `${mixed.length} of ${nSub} subjects (${some}) have cases under both labels — a matched case–control ` +
+      'design within subject: the bootstrap resamples each subject with all its cases, stratified by label ' +
+      'pattern (positive only, negative only, both)',
+  };
 }
 
 /** Percentile of an ascending array at probability p in [0, 1] (type 7). */
@@ -180,7 +212,7 @@ export function bootstrapBySubject(
   if (options.strata !== undefined) checkConsistentLength({ subjects, strata: options.strata });
   const nCases = subjects.length;
   if (nCases === 0) statsError('empty_input', 'subjects is empty', { parameter: 'subjects' });
-  const idx = indexSubjects(subjects, options.strata);
+  const idx = indexSubjects(subjects, options.strata, options.mixedStrata);
   const nSub = idx.names.length;
   const k = statistic.names.length;
   const weights = new Float64Array(nCases);
@@ -217,6 +249,7 @@ export function bootstrapBySubject(
   }
 
   const warnings: StatsWarning[] = [];
+  if (idx.mixed.length > 0) warnings.push(mixedStrataWarning(idx.mixed, nSub));
   const estimates: Record<string, BootstrapEstimate> = {};
   const alpha = (1 - level) / 2;
   statistic.names.forEach((name, m) => {
@@ -286,6 +319,7 @@ export function bootstrapBySubject(
     seed,
     level,
     stratified: options.strata !== undefined,
+    nMixedSubjects: idx.mixed.length,
     unit: 'subject',
     warnings,
   };

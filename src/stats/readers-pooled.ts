@@ -203,6 +203,7 @@ export function compareWithReaderGroup(
   const seed = options.seed ?? 20240229;
   const boot = bootstrapBySubject(subjects, stat, {
     strata: yU,
+    mixedStrata: 'pattern',
     nResamples,
     seed,
     level: options.level,

@@ -107,6 +107,33 @@ export interface DiagnosticAccuracy {
   warnings: StatsWarning[];
 }
 
+/**
+ * Says plainly which intervals account for clustering — and, when subjects have cases under both
+ * labels (matched case and control), that DeLong's variance ignores that pairing.
+ */
+function clusteringWarning(
+  y: Uint8Array,
+  subjects: ArrayLike<string | number>,
+  nSubjects: number,
+): StatsWarning {
+  const labels = new Map<string, number>();
+  const mixed = new Set<string>();
+  for (let i = 0; i < y.length; i++) {
+    const key = String(subjects[i]);
+    if ((labels.get(key) ?? y[i]) !== y[i]) mixed.add(key);
+    labels.set(key, y[i]);
+  }
+  const paired =
+    mixed.size === 0
+      ? ''
+      : `; ${mixed.size} subjects have cases under both labels (matched case and control), a pairing DeLong's variance ignores: read the subject-bootstrap interval`;
+  return {
+    code: 'clustered_cases',
+    metric: 'clustering',
+    message: `${y.length} cases from ${nSubjects} subjects: DeLong and Wilson intervals treat cases as independent; the bootstrap intervals resample subjects${paired}`,
+  };
+}
+
 /** Resolves a threshold spec on the data to a number (and the operating point that chose it). */
 export function resolveThreshold(
   y: Uint8Array,
@@ -126,7 +153,9 @@ export function resolveThreshold(
 /**
  * Runs the whole analysis of one score (see the module comment). Cases may be photos with
  * `subjects` naming each photo's person — then every bootstrap resamples subjects, stratified by
- * label — or subjects themselves (pass their ids). Thresholds found on these data (Youden, fixed
+ * label (by label pattern when a subject has photos under both labels, a matched case–control
+ * design within subject) — or subjects themselves (pass their ids). Scores outside [0, 1] are not
+ * probabilities: no Brier score, calibration or decision curve (`scores_not_probabilities`). Thresholds found on these data (Youden, fixed
  * sensitivity) are held fixed in the bootstrap, so their intervals omit the threshold's own
  * uncertainty and are optimistic; prefer thresholds fixed in advance.
  */
@@ -152,7 +181,13 @@ export function diagnosticAccuracy(
       thresholds: resolved.map((r) => r.threshold),
       probabilities,
     });
-    boot = bootstrapBySubject(subjects, stat, { strata: y, nResamples, seed: options.seed, level });
+    boot = bootstrapBySubject(subjects, stat, {
+      strata: y,
+      mixedStrata: 'pattern',
+      nResamples,
+      seed: options.seed,
+      level,
+    });
     warnings.push(...boot.warnings);
   }
   const b = (name: string): BootstrapEstimate | null => boot?.estimates[name] ?? null;
@@ -178,6 +213,14 @@ export function diagnosticAccuracy(
   });
 
   let calibration: DiagnosticAccuracy['calibration'] = null;
+  if (!probabilities) {
+    warnings.push({
+      code: 'scores_not_probabilities',
+      metric: 'calibration',
+      message:
+        'some scores lie outside [0, 1]: a score that is not a probability has no Brier score, calibration or decision curve (reported as n/a)',
+    });
+  }
   if (probabilities) {
     const fit = calibrationSlopeIntercept(y, s, { level });
     warnings.push(...fit.warnings);
@@ -191,14 +234,7 @@ export function diagnosticAccuracy(
     };
   }
   const nSubjects = new Set(Array.from(subjects, String)).size;
-  if (nSubjects < y.length) {
-    // Say plainly which intervals account for clustering.
-    warnings.push({
-      code: 'clustered_cases',
-      metric: 'clustering',
-      message: `${y.length} cases from ${nSubjects} subjects: DeLong and Wilson intervals treat cases as independent; the bootstrap intervals resample subjects`,
-    });
-  }
+  if (nSubjects < y.length) warnings.push(clusteringWarning(y, subjects, nSubjects));
   let bootMeta: DiagnosticAccuracy['bootstrap'] = null;
   if (boot !== null) {
     const { estimates: _estimates, ...meta } = boot;

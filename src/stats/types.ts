@@ -34,7 +34,9 @@ export type StatsWarningCode =
   | 'covariate_varies_within_subject'
   | 'reader_images_missing'
   | 'few_cases'
-  | 'clustered_cases';
+  | 'clustered_cases'
+  | 'mixed_label_subjects'
+  | 'scores_not_probabilities';
 
 /** A warning about an undefined or unreliable value; `metric` names the value concerned. */
 export interface StatsWarning {
