@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { EndofaceError } from '../errors.js';
+import { capWorkers } from '../runtime/pool.js';
 import { lookUpOption } from '../util/options.js';
 
 /**
@@ -17,6 +18,30 @@ const positiveInt =
     return v.trim();
   };
 
+/** A whole number in [min, max]: e.g. a crop side, where 0 or 100000 px is a typo, not a request. */
+const boundedInt =
+  (name: string, min: number, max: number) =>
+  (v: string): string => {
+    const n = Number(positiveInt(name)(v));
+    if (n < min || n > max)
+      throw new EndofaceError('invalid_option', `${name} must be between ${min} and ${max}, got "${v}"`, {
+        parameter: name,
+        value: v,
+        min,
+        max,
+      });
+    return String(n);
+  };
+
+/** Worker threads, capped at the CPU cores with a note (see capWorkers). */
+const workerCount =
+  (name: string) =>
+  (v: string): string => {
+    const { workers, note } = capWorkers(Number(positiveInt(name)(v)));
+    if (note) console.error(`note: ${note}`);
+    return String(workers);
+  };
+
 const HEATMAP_KINDS = ['regions', 'coarse', 'fine', 'none'] as const;
 const heatmapKind = (v: string): string => lookUpOption('--heatmap', v, HEATMAP_KINDS);
 
@@ -25,9 +50,9 @@ const cacheOption = (): Option =>
   new Option('--cache <path>', 'feature cache (SQLite; default ~/.cache/endoface/features.sqlite)');
 const noCacheOption = (): Option => new Option('--no-cache', 'do not read or write the feature cache');
 const workersOption = (defaultValue: string): Option =>
-  new Option('--workers <n>', 'worker threads for feature extraction')
+  new Option('--workers <n>', 'worker threads for feature extraction (at most the CPU cores)')
     .default(defaultValue)
-    .argParser(positiveInt('--workers'));
+    .argParser(workerCount('--workers'));
 
 /**
  * Registers every subcommand. Each action imports its module lazily, so loading the models
@@ -41,14 +66,17 @@ export function register(program: Command): void {
     .option('-o, --out <dir>', 'write crops/*.png, faces/*.json and summary.csv here')
     .option('--json', 'print the results as JSON instead of a summary', false)
     .addOption(
-      new Option('--size <px>', 'side of the aligned crop in pixels')
+      new Option(
+        '--size <px>',
+        'side of the aligned crop in pixels, 64–1024 (quality is judged on a 224-px crop whatever the size)',
+      )
         .default('224')
-        .argParser(positiveInt('--size')),
+        .argParser(boundedInt('--size', 64, 1024)),
     )
     .addOption(
-      new Option('--workers <n>', 'worker threads (0 = none)')
+      new Option('--workers <n>', 'worker threads (0 = none; at most the CPU cores)')
         .default('0')
-        .argParser(positiveInt('--workers')),
+        .argParser(workerCount('--workers')),
     )
     .action(async (inputs: string[], opts) => {
       const { detectCommand } = await import('./detect.js');
@@ -90,7 +118,7 @@ export function register(program: Command): void {
     .option('--negative <label>', 'negative label (binary screen)')
     .option(
       '--classes <list>',
-      'labels of a multi-class model, comma-separated (e.g. control,cushing,acromegaly)',
+      'labels of a multi-class model, comma-separated (e.g. control,cushing,acromegaly); not with --positive/--negative',
     )
     .requiredOption('-o, --out <dir>', 'bundle directory to write')
     .option(
@@ -100,17 +128,17 @@ export function register(program: Command): void {
     )
     .option('--estimator <name>', 'logistic | mlp', 'logistic')
     .addOption(
-      new Option('--folds <k>', 'outer cross-validation folds')
+      new Option('--folds <k>', 'outer cross-validation folds (≥ 2)')
         .default('5')
         .argParser(positiveInt('--folds')),
     )
     .addOption(
-      new Option('--inner-folds <k>', 'inner folds (hyper-parameters, calibration)')
+      new Option('--inner-folds <k>', 'inner folds (hyper-parameters, calibration; ≥ 2)')
         .default('3')
         .argParser(positiveInt('--inner-folds')),
     )
     .addOption(new Option('--seed <n>', 'seed of the splits').default('0').argParser(positiveInt('--seed')))
-    .option('--admit <list>', 'quality statuses used for training', 'pass,warn')
+    .option('--admit <list>', 'quality statuses used for training: pass, warn, reject', 'pass,warn')
     .addOption(workersOption('2'))
     .addOption(cacheOption())
     .addOption(noCacheOption())

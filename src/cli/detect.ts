@@ -12,15 +12,16 @@ export interface DetectCliOptions {
 /** `endoface detect <files or folders…>`: exit 0 when at least one photo was processed, 1 otherwise. */
 export async function detectCommand(inputs: string[], opts: DetectCliOptions): Promise<number> {
   const progress = createProgress('detect');
-  const size = opts.size ? Number(opts.size) : undefined;
   const result = await runDetect({
     inputs,
     outDir: opts.out,
     workers: opts.workers ? Number(opts.workers) : 0,
-    config: size ? { align: { size } } : {},
+    // commands.ts bounds --size (64–1024); quality is judged on a 224-px crop whatever it is.
+    config: opts.size !== undefined ? { align: { size: Number(opts.size) } } : {},
     onProgress: (done, total, o) => progress.update(done, total, basename(o.file)),
   });
   progress.done();
+  if (result.earlierRun) console.error(`note: ${result.earlierRun}`);
 
   if (opts.json) {
     const { outcomes, ...rest } = result;
@@ -33,7 +34,10 @@ export async function detectCommand(inputs: string[], opts: DetectCliOptions): P
     );
   } else {
     const { pass, warn, reject, error } = result.counts;
-    console.log(`${result.total} photos: ${pass} pass, ${warn} warn, ${reject} reject, ${error} unreadable`);
+    const notFound = result.notFound > 0 ? ` (${result.notFound} not found)` : '';
+    console.log(
+      `${result.total} photos: ${pass} pass, ${warn} warn, ${reject} reject, ${error} unreadable${notFound}`,
+    );
     if (result.summaryPath) console.log(`summary: ${result.summaryPath}`);
     if (result.problems.length > 0) {
       console.log('\nnot processed or rejected:');

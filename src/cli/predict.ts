@@ -1,6 +1,8 @@
-import { writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { EndofaceError } from '../errors.js';
 import { toCsv } from '../io/csv-write.js';
+import { prepareOutputDir } from '../io/output-dir.js';
 import { loadBundle, predictPhotos, type PhotoPrediction } from '../model/index.js';
 import { openCache } from './cache.js';
 import { createProgress } from './progress.js';
@@ -75,12 +77,37 @@ function rows(
   };
 }
 
+/**
+ * Checks `--csv` before any scoring: its folder is created (or refused with `output_not_writable`
+ * naming the file in the way) and the path must not be a folder.
+ */
+async function prepareCsvPath(csv: string): Promise<void> {
+  await prepareOutputDir(dirname(resolve(csv)));
+  if ((await stat(csv).catch(() => undefined))?.isDirectory())
+    throw new EndofaceError('output_not_writable', `--csv ${csv} is a folder; give a file name`, {
+      parameter: 'csv',
+      value: csv,
+    });
+}
+
+/** Writes the CSV last: a failure then loses nothing already printed. */
+async function writeCsv(csv: string, text: string): Promise<void> {
+  await writeFile(csv, text).catch((e: Error) => {
+    throw new EndofaceError(
+      'output_not_writable',
+      `cannot write ${csv}: ${e.message} (the predictions are printed above)`,
+      { parameter: 'csv', value: csv },
+    );
+  });
+}
+
 /** `endoface predict`: exit 0 when at least one photo was scored. */
 export async function predictCommand(inputs: string[], opts: PredictCliOptions): Promise<number> {
   const cache = openCache(opts.cache);
   const progress = createProgress('predict');
   try {
     const bundle = await loadBundle(opts.model);
+    if (opts.csv) await prepareCsvPath(opts.csv);
     const preds = await predictPhotos({
       model: bundle,
       inputs,
@@ -89,8 +116,6 @@ export async function predictCommand(inputs: string[], opts: PredictCliOptions):
       onProgress: (d, t) => progress.update(d, t),
     });
     progress.done();
-    const table = rows(preds, bundle.metadata.screens);
-    if (opts.csv) await writeFile(opts.csv, toCsv(table.columns, table.rows));
     if (opts.json)
       console.log(JSON.stringify({ disclaimer: bundle.metadata.disclaimer, predictions: preds }, null, 2));
     else {
@@ -111,7 +136,11 @@ export async function predictCommand(inputs: string[], opts: PredictCliOptions):
         );
         for (const w of p.warnings ?? []) console.log(`  warning: ${w.code}: ${w.message}`);
       }
-      if (opts.csv) console.log(`\nwrote ${opts.csv}`);
+    }
+    if (opts.csv) {
+      const table = rows(preds, bundle.metadata.screens);
+      await writeCsv(opts.csv, toCsv(table.columns, table.rows));
+      if (!opts.json) console.log(`\nwrote ${opts.csv}`);
     }
     return preds.some((p) => p.scored) ? 0 : 1;
   } finally {

@@ -1,5 +1,7 @@
-import { trainBundle, type TrainOptions } from '../model/index.js';
-import type { FeatureSetName } from '../features/index.js';
+import { EndofaceError, isEndofaceError } from '../errors.js';
+import { FEATURE_SET_NAMES } from '../features/index.js';
+import { SCREEN_ESTIMATORS, trainBundle, type TrainOptions } from '../model/index.js';
+import { lookUpOption } from '../util/options.js';
 import { openCache } from './cache.js';
 import { createProgress } from './progress.js';
 
@@ -27,28 +29,79 @@ const list = (s: string | undefined): string[] | undefined =>
     .map((x) => x.trim())
     .filter(Boolean);
 
+const QUALITY_STATUSES = ['pass', 'warn', 'reject'] as const;
+
+function invalid(parameter: string, value: unknown, message: string): EndofaceError {
+  return new EndofaceError('invalid_option', message, { parameter, value });
+}
+
+/** A comma-separated list of allowed values, each checked (did-you-mean on a typo), none repeated. */
+function checkedList<T extends string>(flag: string, value: string, allowed: readonly T[]): T[] {
+  const items = [...new Set(list(value))].map((x) => lookUpOption(flag, x, allowed));
+  if (items.length === 0)
+    throw invalid(flag, value, `${flag} is empty; give one or more of ${allowed.join(', ')}`);
+  return items;
+}
+
+/** Cross-validation needs two folds at least: one to fit on, one to predict. */
+function folds(flag: string, value: string): number {
+  const k = Number(value);
+  if (!(k >= 2)) throw invalid(flag, value, `${flag} must be 2 or more, got ${value}`);
+  return k;
+}
+
+/**
+ * Every option checked before any work (the feature extraction takes minutes on a real cohort),
+ * with the CLI's own flag names in the messages.
+ */
+export function trainOptionsOf(opts: TrainCliOptions): Omit<TrainOptions, 'cache' | 'onProgress'> {
+  if (opts.classes !== undefined && (opts.positive !== undefined || opts.negative !== undefined)) {
+    throw invalid(
+      '--classes',
+      opts.classes,
+      '--classes (a multi-class model) and --positive/--negative (a binary screen) exclude each other; give one or the other',
+    );
+  }
+  return {
+    data: opts.data,
+    task: opts.task,
+    positive: opts.positive,
+    negative: opts.negative,
+    classes: list(opts.classes),
+    out: opts.out,
+    featureSets: checkedList('--features', opts.features, FEATURE_SET_NAMES),
+    estimator: lookUpOption('--estimator', opts.estimator, SCREEN_ESTIMATORS),
+    outerFolds: folds('--folds', opts.folds),
+    innerFolds: folds('--inner-folds', opts.innerFolds),
+    seed: Number(opts.seed),
+    admit: checkedList('--admit', opts.admit, QUALITY_STATUSES),
+    workers: Number(opts.workers),
+    overwrite: opts.overwrite,
+  };
+}
+
+/** A class with fewer subjects than folds: say which flag to lower. */
+function withFoldFlag(e: unknown, options: Pick<TrainOptions, 'outerFolds' | 'innerFolds'>): unknown {
+  if (!isEndofaceError(e) || e.code !== 'too_few_subjects') return e;
+  const k = e.details.folds;
+  const inner = e.details.outerFold !== undefined || k === options.innerFolds;
+  const outer = e.details.outerFold === undefined && k === options.outerFolds;
+  const flags = [outer && '--folds', inner && '--inner-folds'].filter(Boolean).join(' or ');
+  return flags ? new EndofaceError(e.code, `${e.message}; lower ${flags}`, e.details) : e;
+}
+
 /** `endoface train`: parse, call trainBundle, print the participant flow and the out-of-fold metrics. */
 export async function trainCommand(opts: TrainCliOptions): Promise<number> {
+  const options = trainOptionsOf(opts);
   const cache = openCache(opts.cache);
   const progress = createProgress('train');
   try {
     const result = await trainBundle({
-      data: opts.data,
-      task: opts.task,
-      positive: opts.positive,
-      negative: opts.negative,
-      classes: list(opts.classes),
-      out: opts.out,
-      featureSets: list(opts.features) as FeatureSetName[],
-      estimator: opts.estimator as TrainOptions['estimator'],
-      outerFolds: Number(opts.folds),
-      innerFolds: Number(opts.innerFolds),
-      seed: Number(opts.seed),
-      admit: list(opts.admit) as TrainOptions['admit'],
+      ...options,
       cache,
-      workers: Number(opts.workers),
-      overwrite: opts.overwrite,
       onProgress: (stage, done, total) => progress.update(done, total, stage),
+    }).catch((e: unknown) => {
+      throw withFoldFlag(e, options);
     });
     progress.done();
     const { flow, screen } = result;

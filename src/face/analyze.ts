@@ -23,6 +23,9 @@ export const defaultFaceConfig: Readonly<FaceConfig> = Object.freeze({
   quality: defaultQualityConfig,
 });
 
+/** Side of the crop the quality measures are taken on: the one {@link defaultQualityConfig} was calibrated on. */
+const QUALITY_CROP_SIZE = 224;
+
 export function resolveFaceConfig(partial?: DeepPartial<FaceConfig>): FaceConfig {
   return mergeChecked(defaultFaceConfig as FaceConfig, partial);
 }
@@ -78,7 +81,13 @@ export async function analyzeFace(
   if (working.length > 0) {
     aligned = alignFace(image, working[0].meshPx, cfg.align);
     t3 = performance.now();
-    measures = measureQuality(faces[0], aligned, image.source);
+    // The quality thresholds (sharpness above all) were set on 224-px crops: a crop of another size
+    // (detect --size) is measured at 224 so that its verdict does not change with the size.
+    const judged =
+      aligned.image.width === QUALITY_CROP_SIZE
+        ? aligned
+        : alignFace(image, working[0].meshPx, { ...cfg.align, size: QUALITY_CROP_SIZE });
+    measures = measureQuality(faces[0], judged, image.source);
     aligned = alignedInSourceFrame(aligned, image.scale);
   }
   const quality = judgeQuality(faces.length, measures, image.warnings, cfg.quality);

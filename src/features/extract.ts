@@ -160,7 +160,9 @@ export async function computeFeatures(
   file?: string,
 ): Promise<FaceFeatures> {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const image = await decodeImage(bytes, options.face?.image);
+  const image = await decodeImage(bytes, options.face?.image).catch((e: unknown) => {
+    throw file ? namedAfter(e, file) : e;
+  });
   image.source.path = file;
   const a = await analyzeFace(image, options.face);
   const meta: FaceRecordMeta = {
@@ -183,6 +185,12 @@ export async function computeFeatures(
     }
   }
   return { sha256, file, ...meta, sets, fromCache: false };
+}
+
+/** The image stage names bytes "image buffer": name the photo they were read from instead. */
+function namedAfter(e: unknown, file: string): unknown {
+  if (!(e instanceof EndofaceError) || !e.message.startsWith('image buffer')) return e;
+  return new EndofaceError(e.code, file + e.message.slice('image buffer'.length), { ...e.details, file });
 }
 
 export async function readPhotoBytes(input: string | Buffer): Promise<Buffer> {

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EndofaceError } from '../errors.js';
+import { prepareOutputDir } from '../io/output-dir.js';
 import { extractorVersions, type FeatureSetName } from '../features/index.js';
 import { SOFTWARE_VERSION } from '../version.js';
 import type { NormativeModel } from './normative.js';
@@ -102,25 +103,40 @@ export async function saveBundle(
   bundle: Bundle,
   options: { overwrite?: boolean } = {},
 ): Promise<void> {
-  if (!options.overwrite && existsSync(join(dir, 'metadata.json'))) {
-    throw new EndofaceError(
-      'bundle_exists',
-      `${dir} already holds a model bundle; choose another --out or remove it`,
-      { dir },
-    );
-  }
-  await mkdir(join(dir, 'screens'), { recursive: true });
+  await prepareBundleDir(dir, options);
   const files: Record<string, string> = {};
   const write = async (rel: string, value: unknown): Promise<void> => {
     const text = JSON.stringify(value) + '\n';
     files[rel] = sha(text);
-    await writeFile(join(dir, rel), text);
+    await writeChecked(join(dir, rel), text);
   };
   if (bundle.normative) await write('normative.json', bundle.normative);
   for (const s of bundle.metadata.screens) await write(s.file, bundle.screens[s.name]);
   const metadata: BundleMetadata = { ...bundle.metadata, files };
   validateMetadata(metadata, dir);
-  await writeFile(join(dir, 'metadata.json'), JSON.stringify(metadata, null, 2) + '\n');
+  await writeChecked(join(dir, 'metadata.json'), JSON.stringify(metadata, null, 2) + '\n');
+}
+
+/**
+ * Refuses a folder that holds a bundle (`bundle_exists`, unless `overwrite`) or cannot be written
+ * (`output_not_writable`), and creates it: `train` calls this before its feature extraction too.
+ */
+export async function prepareBundleDir(dir: string, options: { overwrite?: boolean } = {}): Promise<void> {
+  if (!options.overwrite && existsSync(join(dir, 'metadata.json'))) {
+    throw new EndofaceError(
+      'bundle_exists',
+      `${dir} already holds a model bundle; choose another --out, add --overwrite, or remove it`,
+      { dir },
+    );
+  }
+  await prepareOutputDir(dir, { subfolders: ['screens'] });
+}
+
+/** A late write failure (disk full, permissions changed) as a reason code, not a stack trace. */
+async function writeChecked(path: string, text: string): Promise<void> {
+  await writeFile(path, text).catch((e: Error) => {
+    throw new EndofaceError('output_not_writable', `cannot write ${path}: ${e.message}`, { file: path });
+  });
 }
 
 const REQUIRED: (keyof BundleMetadata)[] = [

@@ -1,9 +1,11 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { loadDataset, type DatasetItem } from '../data/index.js';
-import { EndofaceError } from '../errors.js';
+import { EndofaceError, isEndofaceError } from '../errors.js';
 import {
   extractFeatureBatch,
+  FEATURE_SET_NAMES,
   extractorVersions,
   type FaceFeatures,
   type FeatureCache,
@@ -18,15 +20,18 @@ import {
   aggregateBySubject,
 } from '../stats/index.js';
 import { SOFTWARE_VERSION } from '../version.js';
+import { lookUpOption } from '../util/options.js';
 import {
   DISCLAIMER,
+  prepareBundleDir,
   saveBundle,
+  type Bundle,
   trainingDataHash,
   type BundleMetadata,
   type ScreenMetadata,
 } from './bundle.js';
 import { featureMatrix, matrixColumns } from './feature-matrix.js';
-import { trainScreen, type ScreenEstimator, type TrainedScreen } from './screen.js';
+import { SCREEN_ESTIMATORS, trainScreen, type ScreenEstimator, type TrainedScreen } from './screen.js';
 
 export interface TrainOptions {
   /** Manifest CSV or folder per class. */
@@ -71,6 +76,31 @@ export interface TrainResult {
   warnings: string[];
 }
 
+const QUALITY_STATUSES = ['pass', 'warn', 'reject'] as const;
+
+/**
+ * Saves the bundle; when that fails at the end of a long training (disk full, folder removed or
+ * filled meanwhile), saves
+ * it to a fresh temporary folder instead and says where, so the trained model is not lost.
+ */
+async function saveOrRescue(out: string, bundle: Bundle, overwrite?: boolean): Promise<void> {
+  try {
+    await saveBundle(out, bundle, { overwrite });
+  } catch (e) {
+    if (!isEndofaceError(e) || !['output_not_writable', 'bundle_exists'].includes(e.code)) throw e;
+    const rescue = await mkdtemp(join(tmpdir(), 'endoface-bundle-'));
+    await saveBundle(rescue, bundle, { overwrite: true });
+    throw new EndofaceError(
+      'output_not_writable',
+      `${e.message}; the trained bundle was saved to ${rescue}`,
+      {
+        ...e.details,
+        rescued: rescue,
+      },
+    );
+  }
+}
+
 export const DEFAULT_FEATURE_SETS: FeatureSetName[] = ['faceres', 'morphometrics', 'colour'];
 
 /**
@@ -90,8 +120,13 @@ export async function trainBundle(options: TrainOptions): Promise<TrainResult> {
       {},
     );
   }
-  const featureSets = options.featureSets ?? DEFAULT_FEATURE_SETS;
-  const admit = options.admit ?? ['pass', 'warn'];
+  const featureSets = (options.featureSets ?? DEFAULT_FEATURE_SETS).map((f) =>
+    lookUpOption('featureSets', f, FEATURE_SET_NAMES),
+  );
+  const admit = (options.admit ?? ['pass', 'warn']).map((a) => lookUpOption('admit', a, QUALITY_STATUSES));
+  if (options.estimator !== undefined) lookUpOption('estimator', options.estimator, SCREEN_ESTIMATORS);
+  // Before the feature extraction: a bundle that could not be written must not waste it.
+  await prepareBundleDir(options.out, { overwrite: options.overwrite });
   const dataset = await loadDataset(options.data);
   const unknown = classes.filter((c) => !dataset.labels.includes(c));
   if (unknown.length > 0) {
@@ -165,7 +200,8 @@ export async function trainBundle(options: TrainOptions): Promise<TrainResult> {
   const oofRows = trained.oof.map((p) => {
     const k = kept[p.index];
     return {
-      image: relative(process.cwd(), k.item.file),
+      // Relative to the bundle, not the shell's folder: the file reads the same from anywhere.
+      image: relative(options.out, k.item.file),
       subject: k.item.subjectId,
       label: classes.length === 2 ? p.label : k.item.label,
       score: classes.length === 2 ? p.probability : undefined,
@@ -258,10 +294,10 @@ export async function trainBundle(options: TrainOptions): Promise<TrainResult> {
     softwareVersion: SOFTWARE_VERSION,
     files: {},
   };
-  await saveBundle(
+  await saveOrRescue(
     options.out,
     { metadata, screens: { [options.task]: trained.model } },
-    { overwrite: options.overwrite },
+    options.overwrite,
   );
   const covariateCols = dataset.covariates.filter(
     (c) => !['image', 'subject', 'label', 'score', 'fold', 'quality'].includes(c),

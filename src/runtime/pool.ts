@@ -1,4 +1,20 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+
+/**
+ * Worker threads beyond the CPU cores only add memory (each loads the models, ~130 MB) and
+ * switching: 12 workers on 2 cores ran 3× slower. Returns the count to use and a note when capped.
+ */
+export function capWorkers(
+  requested: number,
+  cores = availableParallelism(),
+): { workers: number; note?: string } {
+  if (requested <= cores) return { workers: requested };
+  return {
+    workers: cores,
+    note: `--workers ${requested} capped at ${cores}, the number of CPU cores (more only cost memory)`,
+  };
+}
 
 /**
  * A fixed pool of worker threads running one module. Each worker answers `{ id, task }` messages with
@@ -105,6 +121,17 @@ export type PooledOutcome<TOut> =
   { index: number; ok: true; value: TOut } | { index: number; ok: false; error: unknown };
 
 /**
+ * libvips keeps one error buffer per process, so a worker's failure can lose its reason to another
+ * thread clearing it: sharp then says "Unknown error" (a truncated JPEG, 1 run in several). Such a
+ * task is run once more, to report the real reason.
+ */
+const lostReason = (e: unknown): boolean => e instanceof Error && /Unknown error$/.test(e.message);
+
+function runOnceMore<TIn, TOut>(pool: WorkerPool<TIn, TOut>, input: TIn): Promise<TOut> {
+  return pool.run(input).catch((e: unknown) => (lostReason(e) ? pool.run(input) : Promise.reject(e)));
+}
+
+/**
  * Runs `task` over `inputs`, yielding each outcome as soon as it is ready (completion order; `index`
  * gives the input order). With `workers` > 0 the tasks run in a pool of worker threads on
  * `workerUrl` (which must answer with the same function); otherwise in this thread, one at a time.
@@ -131,7 +158,7 @@ export async function* runPooled<TIn, TOut>(
   }
   const pool = createWorkerPool<TIn, TOut>(
     options.workerUrl,
-    Math.min(options.workers, inputs.length),
+    Math.min(capWorkers(options.workers).workers, inputs.length),
     options.reviveError,
   );
   try {
@@ -141,7 +168,7 @@ export async function* runPooled<TIn, TOut>(
     const start = (index: number): void => {
       inFlight.set(
         index,
-        pool.run(inputs[index]).then(
+        runOnceMore(pool, inputs[index]).then(
           (value): PooledOutcome<TOut> => ({ index, ok: true, value }),
           (error): PooledOutcome<TOut> => ({ index, ok: false, error }),
         ),
