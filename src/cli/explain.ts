@@ -47,6 +47,7 @@ function wholeNumber(flag: string, value: string, max = Number.MAX_SAFE_INTEGER)
 
 /** Converts the flags into run options, refusing bad values with the flag's name. */
 export function parseExplainFlags(inputs: string[], flags: ExplainFlags): ExplainRunOptions {
+  refuseIdleFlags(flags);
   return {
     model: flags.model,
     inputs,
@@ -65,6 +66,16 @@ export function parseExplainFlags(inputs: string[], flags: ExplainFlags): Explai
     admit: flags.admit.split(',').map((v) => lookUpOption('--admit', v.trim(), QUALITY_STATUSES)),
     baseline: flags.baseline,
   };
+}
+
+/** Flags that would do nothing with the others given: said, rather than silently ignored. */
+function refuseIdleFlags(flags: ExplainFlags): void {
+  const idle = (flag: string, why: string): never => {
+    throw new EndofaceError('invalid_option', `${flag} does nothing ${why}`, { parameter: flag });
+  };
+  if (flags.fine && !flags.heatmap) idle('--fine', 'with --no-heatmap (it sets the heatmap grid)');
+  if (flags.condition !== undefined && flags.humanRoi === undefined)
+    idle('--condition', "without --human-roi (it picks the experts' ratings to compare with)");
 }
 
 /** `endoface explain`: exit 0 when at least one photo was explained. */

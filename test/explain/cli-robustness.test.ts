@@ -54,6 +54,17 @@ test('explain refuses bad inputs up front: output folder, ratings file, --bootst
     /--bootstrap=9007199254740991 must be a whole number from 0 to 1,000,000/,
   );
   assertRefused(explain([ALEX], out, '--baseline', join(dir, 'nowhere')), 'file_not_found', /--baseline/);
+  // Flags that would be silently ignored are said.
+  assertRefused(
+    explain([ALEX], out, '--condition', 'cushing'),
+    'invalid_option',
+    /--condition does nothing without --human-roi/,
+  );
+  assertRefused(
+    explain([ALEX], out, '--fine', '--no-heatmap'),
+    'invalid_option',
+    /--fine does nothing with --no-heatmap/,
+  );
   assert.ok(!existsSync(out), 'nothing was written');
 });
 
