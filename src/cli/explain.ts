@@ -113,8 +113,11 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags): Pro
       : '';
     const { lead } = e.regions;
     const clarity = `${lead.decisive ? 'decisive' : 'not decisive'}: leads ${lead.over} by ${lead.logit.toFixed(2)} logit`;
+    const quality = e.quality.reasons.length
+      ? `  quality ${e.quality.status} (${e.quality.reasons.map((r) => r.code).join(', ')})`
+      : '';
     console.log(
-      `${basename(file)}  P(${e.screen.explainedClass}) ${e.score.toFixed(3)}  top: ${top} (${clarity})${sanity}`,
+      `${basename(file)}  P(${e.screen.explainedClass}) ${e.score.toFixed(3)}  top: ${top} (${clarity})${sanity}${quality}`,
     );
     const m = e.missingFeatures;
     if (m && !m.stable)

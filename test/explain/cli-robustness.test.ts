@@ -4,6 +4,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import sharp from 'sharp';
 import { runCli } from '../helpers/cli.js';
 
 /** A refusal: exit 1, `code: message` on stderr, no stack trace. */
@@ -126,4 +127,30 @@ test('--admit lists the statuses explained; a photo outside it is told why', asy
     r.stdout,
     /--admit reject: only photos of quality reject are explained; --admit pass,warn,reject/,
   );
+});
+
+test('a greyscale photo: the Cushing screen leans on skin colour, so its explanation is withheld, never decisive, and kept out of the cohort', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'endoface-explain-grey-'));
+  const grey = join(dir, 'grey.jpg');
+  await sharp(ALEX).greyscale().jpeg({ quality: 95 }).toFile(grey);
+  const out = join(dir, 'out');
+  const r = explain([grey], out, '--screen', 'cushing');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /quality warn \(greyscale\)/);
+  assert.match(
+    r.stdout,
+    /warning: features_missing: \d+ of the screen's features are missing on this photo \(greyscale\)/,
+  );
+  const e = JSON.parse(await readFile(join(out, 'grey.json'), 'utf8')) as {
+    decision?: string;
+    missingFeatures?: { stable: boolean };
+    regions: { lead: { decisive: boolean; note?: string } };
+  };
+  assert.equal(e.decision, undefined);
+  assert.equal(e.missingFeatures?.stable, false);
+  assert.equal(e.regions.lead.decisive, false);
+  assert.match(e.regions.lead.note ?? '', /hinges on \d+ features missing/);
+  const csv = await readFile(join(out, 'explanations.csv'), 'utf8');
+  assert.match(csv, /hinges on \d+ features missing/);
+  assert.ok(!existsSync(join(out, 'cohort.json')), 'a withheld score is no finding for the cohort');
 });
