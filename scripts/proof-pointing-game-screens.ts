@@ -17,20 +17,19 @@
  * simulator's own mesh (scripts/lib/pointing-game-true-mesh.ts); saved, and reported from then on.
  * Writes docs/proof-pointing-game-screens.md.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDescriptorRunner } from '../src/explain/descriptor-runner.js';
-import { explainTarget, normativeReference, type FeatureReference } from '../src/explain/index.js';
+import { explainTarget } from '../src/explain/index.js';
 import { REGION_NAMES } from '../src/face/regions.js';
 import type { FeatureSetName } from '../src/features/index.js';
-import { fitNormativeModel, loadBundle, matrixColumns, predictWithPipeline } from '../src/model/index.js';
+import { loadBundle, matrixColumns, predictWithPipeline } from '../src/model/index.js';
 import { SIGN_NAMES, SIMULATOR_VERSION, type SignName } from '../src/simulate/index.js';
 import { rocAucScore } from '../src/stats/index.js';
-import { readPhantomManifest, type PhantomRow } from './lib/phantom-cohorts.js';
+import type { PhantomRow } from './lib/phantom-cohorts.js';
 import {
   maskedMatrix,
-  readMaskedPhoto,
   saveMaskedRows,
   unmaskedMatrix,
   type MaskedPhoto,
@@ -45,20 +44,18 @@ import {
   type ScreenRun,
   type TrueMesh,
 } from './lib/pointing-game-screens-report.js';
-import { devSplit, identitySplit, type Split } from './lib/pointing-game-splits.js';
+import { CACHE, createReplay, manifestRows, MASKED, ROOT, SPLITS } from './lib/pointing-game-replay.js';
+import type { Split } from './lib/pointing-game-splits.js';
 import { targetsOf } from './lib/pointing-game-tables.js';
 import { trueMeshHits } from './lib/pointing-game-true-mesh.js';
-import { VARIANTS, type Training, type Variant } from './lib/pointing-game-variants.js';
+import { VARIANTS, type Variant } from './lib/pointing-game-variants.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
   options: {
     'true-mesh': { type: 'boolean', default: false },
     'report-only': { type: 'boolean', default: false },
   },
 });
-const CACHE = join(ROOT, '.cache', 'pointing-game', SIMULATOR_VERSION, 'severity-1');
-const MASKED = join(CACHE, 'masked');
 const TRUE_MESH = join(CACHE, 'true-mesh-dev.json');
 /** Every replayed screen's hits, kept so that the report can be written again (`--report-only`). */
 const RUNS = join(CACHE, 'screens-results.json');
@@ -67,24 +64,9 @@ const CONFIGS: { name: string; sets: FeatureSetName[] }[] = [
   { name: 'faceres + morphometrics + colour', sets: ['faceres', 'morphometrics', 'colour'] },
   { name: 'morphometrics + colour', sets: ['morphometrics', 'colour'] },
 ];
-const SPLITS: Record<string, Split> = { development: devSplit(), 'held-out': identitySplit(0) };
 const R = REGION_NAMES.length;
-
-/** Each sign's phantoms, and its unmodified photos (the same bytes in every sign's folder). */
-function manifestRows(): Map<SignName, { phantoms: PhantomRow[]; controls: PhantomRow[] }> {
-  const out = new Map<SignName, { phantoms: PhantomRow[]; controls: PhantomRow[] }>();
-  for (const sign of SIGN_NAMES) {
-    const manifest = join(CACHE, sign, 'manifest.csv');
-    if (!existsSync(manifest))
-      throw new Error(`${manifest} is missing: run npx tsx scripts/proof-pointing-game.ts first`);
-    const rows = readPhantomManifest(manifest);
-    out.set(sign, {
-      phantoms: rows.filter((r) => r.label !== 'control'),
-      controls: rows.filter((r) => r.label === 'control'),
-    });
-  }
-  return out;
-}
+const ROWS = manifestRows();
+const { readOnce, load, trainingOf } = createReplay(ROWS);
 
 /** Masks every photo not saved yet; the controls once (saved from the first sign's folder). */
 async function saveAllMasked(): Promise<void> {
@@ -106,43 +88,6 @@ async function saveAllMasked(): Promise<void> {
   } finally {
     await runner.close();
   }
-}
-
-const saved = new Map<string, MaskedPhoto | undefined>();
-/** A photo's saved masking, read from disk once (the controls serve every sign). */
-function readOnce(group: string, row: PhantomRow): MaskedPhoto | undefined {
-  const key = `${group}/${row.file}`;
-  if (!saved.has(key)) saved.set(key, readMaskedPhoto(MASKED, group, row));
-  return saved.get(key);
-}
-
-/** A sign's saved phantoms, or its saved controls (only identities the sign's own manifest has, as the proof). */
-function load(sign: SignName, what: 'phantoms' | 'controls'): MaskedPhoto[] {
-  const group = what === 'phantoms' ? sign : 'controls';
-  const rows = ROWS.get(sign)![what];
-  return rows.map((r) => readOnce(group, r)).filter((p): p is MaskedPhoto => p !== undefined);
-}
-
-/** A sign's training side of a split: its phantoms, the normal faces, their normative model. */
-function trainingOf(split: Split, sign: SignName, sets: FeatureSetName[]): Training {
-  const inA = new Set(split.A.map((p) => p.subjectId));
-  const controls = load(sign, 'controls').filter((p) => inA.has(p.subjectId));
-  const normative = fitNormativeModel(
-    controls.map((p) => ({ sex: p.sex, age: p.age, morphometrics: p.morphometrics, colour: p.colour })),
-    { minStratumSize: 30 },
-  );
-  const references = new Map<MaskedPhoto, FeatureReference>();
-  return {
-    sets,
-    sign,
-    rows: [...load(sign, 'phantoms').filter((p) => inA.has(p.subjectId)), ...controls],
-    controls,
-    normative,
-    reference: (p) => {
-      if (!references.has(p)) references.set(p, normativeReference(normative, p));
-      return references.get(p)!;
-    },
-  };
 }
 
 /** One variant and config on one split: hits per sign under each ranking, and each sign's held-out AUC. */
@@ -209,7 +154,6 @@ async function explainOnTrueMesh(): Promise<void> {
   writeFileSync(TRUE_MESH, JSON.stringify(res, null, 2) + '\n');
 }
 
-const ROWS = manifestRows();
 let table: ScreenRun[];
 if (args['report-only']) table = JSON.parse(readFileSync(RUNS, 'utf8')) as ScreenRun[];
 else {
