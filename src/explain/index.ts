@@ -122,3 +122,12 @@ export {
   type RegionAgreement,
 } from './agreement.js';
 export { kendallTauB, midranks, spearmanCorrcoef } from './rank-correlation.js';
+export {
+  cellShares,
+  descriptorsFromLayer,
+  layerActivations,
+  meanActivation,
+  occludedDescriptors,
+  OCCLUSION_LAYERS,
+  type OccludableDescriptor,
+} from './feature-occlusion.js';

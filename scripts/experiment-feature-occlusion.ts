@@ -1,0 +1,279 @@
+/**
+ * Experiment: does occluding regions inside the descriptor network point better than masking their
+ * pixels? The pointing game of scripts/proof-pointing-game.ts (same phantoms, splits, screen and strict
+ * hit rule), with the proof's screen on faceres + morphometrics + colour explained two ways:
+ *  - pixel masking, as `endoface explain` does (the saved rows of scripts/proof-pointing-game-screens.ts);
+ *  - feature occlusion (src/explain/feature-occlusion.ts): each region's cells of FaceRes's 14 × 14
+ *    layer moved to the mean map of the split's training-side normal faces, the network finished.
+ * The hand-crafted features are neutralised per region in both, as `attributeRegions` does.
+ * Feature rows are saved per photo (~10 min for the 1,120 photos), then every ranking is replayed.
+ * Usage: npx tsx scripts/proof-pointing-game-screens.ts   (first: saves the masked rows)
+ *        npx tsx scripts/experiment-feature-occlusion.ts
+ * Writes docs/experiment-feature-occlusion.md.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import {
+  cellShares,
+  descriptorsFromLayer,
+  layerActivations,
+  meanActivation,
+  OCCLUSION_LAYERS,
+  occludedDescriptors,
+} from '../src/explain/feature-occlusion.js';
+import { analyzeFace } from '../src/face/index.js';
+import { REGION_NAMES, regionLabelMap, type RegionName } from '../src/face/regions.js';
+import { matrixColumns, predictWithPipeline } from '../src/model/index.js';
+import { SIGN_NAMES, SIMULATOR_VERSION, type SignName } from '../src/simulate/index.js';
+import { SOFTWARE_VERSION } from '../src/version.js';
+import type { PhantomRow } from './lib/phantom-cohorts.js';
+import { maskedMatrix, type MaskedPhoto } from './lib/pointing-game-masked.js';
+import { CACHE, createReplay, manifestRows, ROOT, SPLITS } from './lib/pointing-game-replay.js';
+import { asAttribution, contrastRanked, rankingValues, type SavedRun } from './lib/pointing-game-saved.js';
+import { strictHit } from './lib/pointing-game-screen.js';
+import { targetsOf } from './lib/pointing-game-tables.js';
+import { VARIANTS } from './lib/pointing-game-variants.js';
+
+const DIR = join(CACHE, 'feature-occlusion');
+const OUT = join(ROOT, 'docs', 'experiment-feature-occlusion.md');
+const SETS = ['faceres', 'morphometrics', 'colour'] as const;
+const R = REGION_NAMES.length;
+const DIMS = 1024;
+const LAYER = OCCLUSION_LAYERS.faceres;
+const ROWS = manifestRows();
+const { readOnce, trainingOf } = createReplay(ROWS);
+const SPLIT_NAMES = Object.keys(SPLITS);
+
+const fileOf = (group: string, row: PhantomRow): string => join(DIR, group, basename(row.file, '.jpg'));
+
+/** The layer map and region shares of a photo's aligned crop (undefined without a face). */
+async function layerOf(file: string) {
+  const a = await analyzeFace(file);
+  if (!a.aligned) return undefined;
+  const { width, height } = a.aligned.image;
+  const [map] = await layerActivations('faceres', [a.aligned.image]);
+  const shares = cellShares(regionLabelMap(a.aligned.meshCrop, width, height), width, height, LAYER.grid);
+  return { map, shares };
+}
+
+/** Saves, per photo, each region's occluded descriptor against each split's normal faces. */
+async function saveRows(): Promise<void> {
+  const controls = ROWS.get(SIGN_NAMES[0])!.controls;
+  const groups: [string, PhantomRow[]][] = [
+    ['controls', controls],
+    ...SIGN_NAMES.map((s) => [s, ROWS.get(s)!.phantoms] as [string, PhantomRow[]]),
+  ];
+  const todo = groups.flatMap(([g, rows]) => rows.filter((r) => !existsSync(`${fileOf(g, r)}.f32`)));
+  if (todo.length === 0) return;
+  // Each split's reference: the mean layer map of its training-side unmodified photos.
+  const maps = new Map<string, Float32Array>();
+  for (const row of controls) {
+    const l = await layerOf(row.file);
+    if (l) maps.set(row.subjectId, l.map);
+  }
+  const references = SPLIT_NAMES.map((name) => {
+    const ids = new Set(SPLITS[name].A.map((p) => p.subjectId));
+    return meanActivation([...maps].filter(([id]) => ids.has(id)).map(([, m]) => m));
+  });
+  const t0 = Date.now();
+  let done = 0;
+  for (const [group, rows] of groups) {
+    mkdirSync(join(DIR, group), { recursive: true });
+    for (const row of rows) {
+      const out = fileOf(group, row);
+      if (existsSync(`${out}.f32`)) continue;
+      const l = await layerOf(row.file);
+      const values = new Float32Array(l ? (1 + SPLIT_NAMES.length * R) * DIMS : 0);
+      if (l) {
+        const rowsOut = await descriptorsFromLayer('faceres', l.map, 1);
+        for (const ref of references)
+          rowsOut.push(...(await occludedDescriptors('faceres', l.map, l.shares, ref)));
+        rowsOut.forEach((d, k) => values.set(d, k * DIMS));
+      }
+      writeFileSync(
+        `${out}.json`,
+        JSON.stringify({ software: SOFTWARE_VERSION, layer: LAYER.node, splits: SPLIT_NAMES }),
+      );
+      writeFileSync(`${out}.f32`, Buffer.from(values.buffer));
+      if (++done % 50 === 0 || done === todo.length)
+        console.error(
+          `feature occlusion: ${done}/${todo.length} (${((Date.now() - t0) / 60000).toFixed(1)} min)`,
+        );
+    }
+  }
+}
+
+/** A saved photo with its region rows replaced by the feature-occluded ones of a split. */
+function occluded(group: string, row: PhantomRow, split: number): MaskedPhoto | undefined {
+  const p = readOnce(group, row);
+  const out = fileOf(group, row);
+  if (!p || !existsSync(`${out}.f32`)) return undefined;
+  const meta = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as { software: string };
+  if (meta.software !== SOFTWARE_VERSION)
+    throw new Error(`${out} was saved by ${meta.software}; delete ${DIR}`);
+  const all = new Float32Array(new Uint8Array(readFileSync(`${out}.f32`)).buffer);
+  const rowAt = (k: number) => all.subarray(k * DIMS, (k + 1) * DIMS);
+  const first = 1 + split * R;
+  return {
+    ...p,
+    descriptorRows: [
+      p.descriptorRows[0],
+      ...REGION_NAMES.map((_, r) => rowAt(first + r)),
+      p.descriptorRows[R + 1],
+    ],
+  };
+}
+
+const RANKINGS = [
+  'pixel masking',
+  'pixel masking, contrast to normal faces',
+  'feature occlusion',
+  'feature occlusion, contrast to normal faces',
+  'pixel and feature, contrast averaged',
+] as const;
+type Ranking = (typeof RANKINGS)[number];
+type Values = { region: RegionName; value: number }[];
+
+/** Hits per sign and ranking on one split, and where the misses pointed. */
+function play(splitName: string) {
+  const split = SPLITS[splitName];
+  const s = SPLIT_NAMES.indexOf(splitName);
+  const inB = new Set(split.B.map((p) => p.subjectId));
+  const inA = new Set(split.A.map((p) => p.subjectId));
+  const columns = matrixColumns([...SETS]);
+  const hits = {} as Record<
+    Ranking,
+    Record<SignName, { hits: number; n: number; misses: Record<string, number> }>
+  >;
+  for (const r of RANKINGS) hits[r] = {} as (typeof hits)[Ranking];
+  for (const sign of SIGN_NAMES) {
+    const t = trainingOf(split, sign, [...SETS]);
+    const model = VARIANTS[0].train(t);
+    const scores = (p: MaskedPhoto) => {
+      const v = predictWithPipeline(model, maskedMatrix(p, [...SETS], t.reference(p)), columns);
+      return {
+        score: v[0],
+        masked: Object.fromEntries(REGION_NAMES.map((r, k) => [r, v[k + 1]])) as Record<RegionName, number>,
+      };
+    };
+    const runOf = (occlude: boolean): SavedRun => {
+      const pick = (group: string, rows: PhantomRow[]) =>
+        rows
+          .map((row) => (occlude ? occluded(group, row, s) : readOnce(group, row)))
+          .filter((p): p is MaskedPhoto => p !== undefined)
+          .map(scores);
+      // The same photos both ways: those with saved rows of each kind.
+      const both = (group: string, rows: PhantomRow[]) =>
+        rows.filter((row) => readOnce(group, row) && occluded(group, row, s));
+      return {
+        phantoms: pick(
+          sign,
+          both(
+            sign,
+            ROWS.get(sign)!.phantoms.filter((r) => inB.has(r.subjectId)),
+          ),
+        ),
+        controls: pick(
+          'controls',
+          both(
+            'controls',
+            ROWS.get(sign)!.controls.filter((r) => inA.has(r.subjectId)),
+          ),
+        ),
+      };
+    };
+    const pixel = runOf(false);
+    const feature = runOf(true);
+    const pixelContrast = contrastRanked(pixel, sign).map(rankingValues);
+    const featureContrast = contrastRanked(feature, sign).map(rankingValues);
+    const byRegion = (v: Values) => Object.fromEntries(v.map((x) => [x.region, x.value]));
+    const ranked: Record<Ranking, Values[]> = {
+      'pixel masking': pixel.phantoms.map((p) => rankingValues(asAttribution(p))),
+      'pixel masking, contrast to normal faces': pixelContrast,
+      'feature occlusion': feature.phantoms.map((p) => rankingValues(asAttribution(p))),
+      'feature occlusion, contrast to normal faces': featureContrast,
+      'pixel and feature, contrast averaged': pixelContrast.map((v, i) => {
+        const f = byRegion(featureContrast[i]);
+        return v.map((x) => ({ region: x.region, value: (x.value + f[x.region]) / 2 }));
+      }),
+    };
+    for (const ranking of RANKINGS) {
+      const misses: Record<string, number> = {};
+      let h = 0;
+      for (const v of ranked[ranking]) {
+        if (strictHit(v, targetsOf(sign))) h++;
+        else {
+          const top = v.reduce((b, x) => (x.value > b.value ? x : b));
+          misses[top.region] = (misses[top.region] ?? 0) + 1;
+        }
+      }
+      hits[ranking][sign] = { hits: h, n: ranked[ranking].length, misses };
+    }
+  }
+  return hits;
+}
+
+await saveRows();
+const results = Object.fromEntries(SPLIT_NAMES.map((name) => [name, play(name)]));
+const lines = [
+  '# Experiment: region occlusion inside the network (feature occlusion) against pixel masking',
+  '',
+  '_Generated by `npx tsx scripts/experiment-feature-occlusion.ts` — do not edit by hand._',
+  '',
+  `The pointing game of [proof-pointing-game.md](proof-pointing-game.md) (simulator ${SIMULATOR_VERSION}, severity 1, the same`,
+  "phantoms, identity splits, the proof's screen on faceres + morphometrics + colour, strict hit rule), with the",
+  "descriptor part of each region's attribution made two ways. **Pixel masking** is what `endoface explain` does: the",
+  "region inpainted from the surrounding skin plus the mean face's detail, the network run on the masked crop.",
+  `**Feature occlusion** (src/explain/feature-occlusion.ts): the crop goes through FaceRes once up to its`,
+  `${LAYER.grid} × ${LAYER.grid} × ${LAYER.channels} layer (\`${LAYER.node}\`, 16 crop pixels a cell); each region's cells are moved to`,
+  "the mean map of the split's training-side unmodified photos, in proportion to the share of the cell's pixels",
+  'in the region, and the rest of the network runs again: the region is replaced by what normal faces have there,',
+  'with no fill for the network to react to. The hand-crafted features are neutralised per region in both.',
+  'Importance is P(original) − P(occluded); "contrast" subtracts each region\'s median logit importance on the',
+  "training side's unmodified photos (`--baseline`); the last ranking averages the two contrasts. Bold: ≥ 90 %.",
+  '',
+];
+for (const name of SPLIT_NAMES) {
+  const h = results[name];
+  lines.push(
+    `**${name} split** (${h[RANKINGS[0]][SIGN_NAMES[0]].n} phantoms per sign)`,
+    '',
+    `| ranking | ${SIGN_NAMES.join(' | ')} | all |`,
+    `|---|${SIGN_NAMES.map(() => '---|').join('')}---|`,
+  );
+  for (const ranking of RANKINGS) {
+    const row = h[ranking];
+    const cell = (s: SignName) => {
+      const x = `${row[s].hits}/${row[s].n}`;
+      return row[s].hits >= 0.9 * row[s].n ? `**${x}**` : x;
+    };
+    const all = SIGN_NAMES.reduce((a, s) => a + row[s].hits, 0);
+    const n = SIGN_NAMES.reduce((a, s) => a + row[s].n, 0);
+    lines.push(`| ${ranking} | ${SIGN_NAMES.map(cell).join(' | ')} | ${all}/${n} |`);
+  }
+  lines.push('');
+}
+const held = results['held-out'];
+const missesOf = (ranking: Ranking, sign: SignName) =>
+  Object.entries(held[ranking][sign].misses)
+    .sort((a, b) => b[1] - a[1])
+    .map(([r, n]) => `${r} ${n}`)
+    .join(', ') || '–';
+lines.push(
+  '## Reading',
+  '',
+  '- Where the misses pointed, held-out, feature occlusion: ' +
+    SIGN_NAMES.map((s) => `${s}: ${missesOf('feature occlusion', s)}`).join('; ') +
+    '.',
+  '- Where the misses pointed, held-out, pixel and feature averaged: ' +
+    SIGN_NAMES.map((s) => `${s}: ${missesOf('pixel and feature, contrast averaged', s)}`).join('; ') +
+    '.',
+  '- All five rankings were computed on both splits at once, and the held-out split was read for every one of',
+  '  them: the best held-out row is an optimistic estimate of a method chosen this way. The development split',
+  '  ranked the three feature rankings within a few hits of each other.',
+  '- Lip thickening stays below 90 % whichever way the regions are occluded: its misses name the chin, which',
+  '  the simulated lip sign moves by more than the lips (proof-pointing-game.md, "What the simulator changed").',
+  '',
+);
+writeFileSync(OUT, lines.join('\n'));
+console.error(`wrote ${OUT}`);
