@@ -98,7 +98,10 @@ async function loadManifest(path: string, options: LoadDatasetOptions): Promise<
     if (seen.has(file)) duplicates.push(`${where}: ${rel} is listed again (first on line ${seen.get(file)})`);
     seen.set(file, line);
     const exists = existsSync(file) && statSync(file).isFile();
-    if (!exists) missing.push(`${where}: file ${rel} does not exist`);
+    if (!exists)
+      missing.push(
+        `${where}: ${existsSync(file) ? `${rel} is a folder, not a photo` : `file ${rel} does not exist`}`,
+      );
     if (allowedLabels && !allowedLabels.includes(label))
       unknown.push(`${where}: label "${label}" is not one of ${allowedLabels.join(', ')}`);
     const subjectId = subjectCol >= 0 ? row[subjectCol] : '';

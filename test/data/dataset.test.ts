@@ -73,6 +73,11 @@ test('bad manifests name the offending line', async () => {
     /m1\.csv line 3: file img\/nope\.jpg does not exist \(and 1 more problem\)/,
   );
   assert.equal((missing.details.problems as string[]).length, 2);
+  await rejects(
+    await write('m9.csv', 'file,subject_id,label\nimg,a,control\n'),
+    'manifest_file_missing',
+    /m9\.csv line 2: img is a folder, not a photo/,
+  );
   // Problems of different kinds come together: a missing file, a repeated row and an unknown label.
   const mixed = await rejects(
     await write(
