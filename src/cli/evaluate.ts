@@ -87,13 +87,18 @@ export async function evaluateCommand(flags: EvaluateFlags): Promise<number> {
       `(DeLong ${level} CI ${f(s.auc.delong.lower)}–${f(s.auc.delong.upper)})`,
   );
   const paired = metrics.mixedLabelSubjects > 0;
+  const printed = new Set<string>();
   for (const w of metrics.warnings) {
-    // With matched subjects, the clustering warning says which interval to read.
+    // With matched subjects, the clustering warning says which interval to read. Each code once:
+    // the bootstrap and the aggregation both report the matched design, in their own words.
+    if (printed.has(w.code)) continue;
     if (
       CONSOLE_WARNINGS.has(w.code) ||
       (paired && w.code === 'clustered_cases' && w.metric === 'photo:clustering')
-    )
+    ) {
       console.log(`warning: ${w.code}: ${w.message}`);
+      printed.add(w.code);
+    }
   }
   for (const line of metrics.readers?.summary ?? []) console.log(`- ${line}`);
   if (metrics.warnings.length > 0) console.log(`${metrics.warnings.length} warnings (see summary.md)`);

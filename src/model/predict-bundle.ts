@@ -138,7 +138,14 @@ export async function predictPhotos(options: PredictOptions): Promise<PhotoPredi
         .filter((x) => x.severity === 'reject')
         .map((x) => x.code)
         .join(', ')}`;
-    } else scoredFeatures.push({ index: o.index, features: o.features });
+    } else {
+      // An infinite feature (a measurement divided by ~0) would make the batch refuse every photo: this one only.
+      const bad = Object.entries(o.features.sets).find(
+        ([, v]) => v && Array.from(v).some((x) => Math.abs(x) === Infinity),
+      );
+      if (bad) r.notScoredReason = `invalid_feature: ${bad[0]} has an infinite value on this photo`;
+      else scoredFeatures.push({ index: o.index, features: o.features });
+    }
   }
   scoredFeatures.sort((a, b) => a.index - b.index);
   if (scoredFeatures.length === 0) return results;

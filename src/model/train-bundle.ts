@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { loadDataset, type DatasetItem } from '../data/index.js';
@@ -89,7 +89,17 @@ async function saveOrRescue(out: string, bundle: Bundle, overwrite?: boolean): P
   } catch (e) {
     if (!isEndofaceError(e) || !['output_not_writable', 'bundle_exists'].includes(e.code)) throw e;
     const rescue = await mkdtemp(join(tmpdir(), 'endoface-bundle-'));
-    await saveBundle(rescue, bundle, { overwrite: true });
+    try {
+      await saveBundle(rescue, bundle, { overwrite: true });
+    } catch (again) {
+      // The first failure is the one to report; the rescue's is said beside it.
+      await rm(rescue, { recursive: true, force: true });
+      throw new EndofaceError(
+        'output_not_writable',
+        `${e.message}; saving the trained bundle to ${rescue} failed too: ${(again as Error).message}`,
+        { ...e.details },
+      );
+    }
     throw new EndofaceError(
       'output_not_writable',
       `${e.message}; the trained bundle was saved to ${rescue}`,
@@ -225,13 +235,10 @@ export async function trainBundle(options: TrainOptions): Promise<TrainResult> {
       upper: auc.upper,
       method: 'DeLong 95% CI, photo level, out-of-fold',
     };
-    // Subject level: the mean of each subject's photo probabilities (undefined if a subject has two labels).
-    try {
-      const bySubject = aggregateBySubject(oofGroups, yt, ys, { method: 'mean' });
-      metrics.subjectAuc = rocAucScore(bySubject.label, bySubject.score);
-    } catch {
-      warnings.push('subject-level AUC not computed: a subject has photos under both labels');
-    }
+    // Subject level: the mean of each subject's photo probabilities, per subject and label (a matched
+    // design's phantom and control stay apart, as evaluate keeps them).
+    const bySubject = aggregateBySubject(oofGroups, yt, ys, { method: 'mean', mixedLabels: 'split' });
+    metrics.subjectAuc = rocAucScore(bySubject.label, bySubject.score);
     for (const k of ['sensitivity', 'specificity', 'ppv', 'npv', 'accuracy'] as const) {
       const m = at[k];
       if (m.estimate !== null)

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { isEndofaceError } from '../errors.js';
+import { EndofaceError, isEndofaceError } from '../errors.js';
 import { analyzeFace } from '../face/index.js';
 import { decodeImage } from '../image/index.js';
 import { toCsv } from '../io/csv-write.js';
@@ -74,6 +74,13 @@ const round = (v: number): number => Number(v.toFixed(4));
  */
 export async function simulateCohort(options: CohortOptions): Promise<CohortResult> {
   checkSimulateOptions(options);
+  // Severity 0 without jitter leaves every photo as it is: rows labelled affected would be controls.
+  if (options.severity === 0 && !(options.jitter ?? 0))
+    throw new EndofaceError(
+      'invalid_severity',
+      `severity 0 (without jitter) changes no photo, yet its phantoms would be labelled ${options.condition}; give a severity above 0`,
+      { parameter: 'severity', value: 0 },
+    );
   // Before any phantom is made: an output folder that cannot be written must not waste the work.
   const { earlierRun } = await prepareOutputDir(options.outDir, {
     subfolders: ['images'],

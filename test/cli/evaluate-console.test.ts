@@ -41,6 +41,7 @@ test('evaluate prints the level asked for and warns once about scores and the ma
     assert.equal(r.stdout.match(/scores_not_probabilities/g)?.length, 1);
     assert.match(r.stdout, /not a probability has no Brier score, calibration/);
     assert.match(r.stdout, /warning: mixed_label_subjects: 4 of 6 subjects/);
+    assert.equal(r.stdout.match(/warning: mixed_label_subjects/g)?.length, 1, 'said once');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

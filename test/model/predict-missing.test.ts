@@ -32,3 +32,26 @@ test('a greyscale photo: the screen that needs skin colour is withheld with a re
   assert.ok(mono.screens.acromegaly.probability !== undefined);
   assert.ok(mono.normative, 'the normative score (shape) is still given');
 });
+
+test('a photo with an infinite feature is not scored (invalid_feature); the others still are', async () => {
+  const { FeatureCache, computeFeatures, storeFeatures } = await import('../../src/features/index.js');
+  const { readFile } = await import('node:fs/promises');
+  const bundle = await (await import('../../src/model/index.js')).loadBundle(MODEL);
+  const sets = [
+    ...new Set(bundle.metadata.screens.flatMap((s) => s.featureSets)),
+    'morphometrics',
+    'colour',
+    'faceres',
+  ] as const;
+  const other = join(import.meta.dirname, '..', '..', 'examples', 'female_agata.jpg');
+  // A cache entry whose first morphometric is infinite, as a degenerate measurement would give.
+  const cache = new FeatureCache(':memory:');
+  const f = await computeFeatures(await readFile(PHOTO), { sets: [...new Set(sets)] }, PHOTO);
+  f.sets.morphometrics = Float64Array.from(f.sets.morphometrics!, (v, i) => (i === 0 ? Infinity : v));
+  storeFeatures(cache, f);
+  const [bad, good] = await predictPhotos({ model: bundle, inputs: [PHOTO, other], cache });
+  assert.equal(bad.scored, false);
+  assert.match(bad.notScoredReason ?? '', /^invalid_feature: morphometrics/);
+  assert.ok(good.scored && good.screens.cushing.probability !== undefined);
+  cache.close();
+});

@@ -176,6 +176,20 @@ test('simulate refuses phantoms without a sign, repeated photos and odd numbers,
     ['--in', root, '--out', join(root, 'o'), '--seed', '1.5'],
     /--seed must be a whole number, got "1.5"/,
   );
+  // Severity 0 changes nothing: its "phantoms" would be unchanged photos labelled cushing.
+  const zero = runCli([
+    'simulate',
+    '--condition',
+    'cushing',
+    '--severity',
+    '0',
+    '--in',
+    root,
+    '--out',
+    join(root, 'o'),
+  ]);
+  assert.equal(zero.status, 1, zero.stdout + zero.stderr);
+  assert.match(zero.stderr, /invalid_severity: severity 0 \(without jitter\) changes no photo/);
   refused(
     ['--in', root, '--out', join(root, 'o'), '--jitter', '0x1'],
     /--jitter must be a number in \[0, 1\], got "0x1"/,
