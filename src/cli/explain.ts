@@ -9,8 +9,7 @@ import { runExplain, type ExplainRunOptions } from '../explain/run.js';
 import { MAX_RESAMPLES } from '../stats/bootstrap.js';
 import { lookUpOption } from '../util/options.js';
 import { createProgress } from './progress.js';
-
-const QUALITY_STATUSES = ['pass', 'warn', 'reject'] as const;
+import { QUALITY_STATUSES } from '../face/index.js';
 
 /** The flags as commander hands them over. */
 export interface ExplainFlags {

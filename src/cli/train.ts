@@ -4,6 +4,7 @@ import { SCREEN_ESTIMATORS, trainBundle, type TrainOptions } from '../model/inde
 import { lookUpOption } from '../util/options.js';
 import { openCache } from './cache.js';
 import { createProgress } from './progress.js';
+import { QUALITY_STATUSES } from '../face/index.js';
 
 export interface TrainCliOptions {
   data: string;
@@ -28,8 +29,6 @@ const list = (s: string | undefined): string[] | undefined =>
     ?.split(',')
     .map((x) => x.trim())
     .filter(Boolean);
-
-const QUALITY_STATUSES = ['pass', 'warn', 'reject'] as const;
 
 function invalid(parameter: string, value: unknown, message: string): EndofaceError {
   return new EndofaceError('invalid_option', message, { parameter, value });

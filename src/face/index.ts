@@ -5,6 +5,7 @@ export {
   judgeQuality,
   measureQuality,
   defaultQualityConfig,
+  QUALITY_STATUSES,
   type Limit,
   type QualityConfig,
 } from './quality.js';

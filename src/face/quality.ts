@@ -2,7 +2,7 @@ import type { ImageWarningCode } from '../image/index.js';
 import type { Point2 } from '../util/geometry.js';
 import { lumaOf, polygonMask } from '../util/raster.js';
 import { MESH_CONTOURS } from './mesh-indices.js';
-import type { AlignedFace, DetectedFace, QualityReason, QualityVerdict } from './types.js';
+import type { AlignedFace, DetectedFace, QualityReason, QualityStatus, QualityVerdict } from './types.js';
 
 /** A threshold pair: beyond `warn` the photo is usable with a warning; beyond `reject` it is not scored. */
 export interface Limit {
@@ -113,6 +113,9 @@ export function measureQuality(
     meshOutside: outside / 468,
   };
 }
+
+/** Every quality status, mildest first (what `--admit` may list). */
+export const QUALITY_STATUSES = ['pass', 'warn', 'reject'] as const satisfies readonly QualityStatus[];
 
 const MESSAGES: Record<QualityReason, string> = {
   no_face: 'no face was found',

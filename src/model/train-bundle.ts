@@ -32,6 +32,7 @@ import {
 } from './bundle.js';
 import { featureMatrix, matrixColumns } from './feature-matrix.js';
 import { SCREEN_ESTIMATORS, trainScreen, type ScreenEstimator, type TrainedScreen } from './screen.js';
+import { QUALITY_STATUSES } from '../face/index.js';
 
 export interface TrainOptions {
   /** Manifest CSV or folder per class. */
@@ -75,8 +76,6 @@ export interface TrainResult {
   cv: TrainedScreen['cv'];
   warnings: string[];
 }
-
-const QUALITY_STATUSES = ['pass', 'warn', 'reject'] as const;
 
 /**
  * Saves the bundle; when that fails at the end of a long training (disk full, folder removed or
