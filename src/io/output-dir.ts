@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, mkdir, stat } from 'node:fs/promises';
+import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { EndofaceError } from '../errors.js';
 
@@ -48,4 +48,24 @@ export async function prepareOutputDir(
   return {
     earlierRun: `${dir} holds an earlier run (${options.runFile} of ${earlier.mtime.toISOString().slice(0, 16).replace('T', ' ')}): it is replaced; files of photos not in this run are left as they were`,
   };
+}
+
+/**
+ * Runs a write of `path` (its folder created first); a failure (a file where a folder should be, disk
+ * full, permissions changed after the up-front check) becomes `output_not_writable` naming the file.
+ */
+export async function checkedWrite(path: string, write: () => Promise<unknown>): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await write();
+  } catch (e) {
+    throw new EndofaceError('output_not_writable', `cannot write ${path}: ${(e as Error).message}`, {
+      file: path,
+    });
+  }
+}
+
+/** Writes text to `path` through {@link checkedWrite}. */
+export async function writeChecked(path: string, text: string): Promise<void> {
+  await checkedWrite(path, () => writeFile(path, text));
 }

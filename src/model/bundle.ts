@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EndofaceError } from '../errors.js';
-import { prepareOutputDir } from '../io/output-dir.js';
+import { prepareOutputDir, writeChecked } from '../io/output-dir.js';
 import { extractorVersions, type FeatureSetName } from '../features/index.js';
 import { SOFTWARE_VERSION } from '../version.js';
 import type { NormativeModel } from './normative.js';
@@ -130,13 +130,6 @@ export async function prepareBundleDir(dir: string, options: { overwrite?: boole
     );
   }
   await prepareOutputDir(dir, { subfolders: ['screens'] });
-}
-
-/** A late write failure (disk full, permissions changed) as a reason code, not a stack trace. */
-async function writeChecked(path: string, text: string): Promise<void> {
-  await writeFile(path, text).catch((e: Error) => {
-    throw new EndofaceError('output_not_writable', `cannot write ${path}: ${e.message}`, { file: path });
-  });
 }
 
 const REQUIRED: (keyof BundleMetadata)[] = [

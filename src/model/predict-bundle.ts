@@ -12,8 +12,8 @@ import { loadBundle, type Bundle } from './bundle.js';
 import { featureMatrix, matrixColumns } from './feature-matrix.js';
 import { assessNormative, readSexAge, type CovariateWarning, type NormativeAssessment } from './normative.js';
 import { checkMissingFeatures, decisionRule, type MissingFeatureCheck } from './missing-features.js';
-import { alignColumns, FittedPipeline } from './pipeline.js';
-import { predictProbaWithPipeline } from './screen.js';
+import { alignColumns } from './pipeline.js';
+import { loadPipeline, predictProbaWithPipeline } from './screen.js';
 
 export interface ScreenPrediction {
   /** Binary screens: calibrated probability of the positive class. */
@@ -151,7 +151,7 @@ export async function predictPhotos(options: PredictOptions): Promise<PhotoPredi
   if (scoredFeatures.length === 0) return results;
 
   for (const screen of bundle.metadata.screens) {
-    const pipeline = FittedPipeline.fromJSON(bundle.screens[screen.name]);
+    const pipeline = loadPipeline(bundle.screens[screen.name]);
     const X = alignColumns(
       featureMatrix(
         scoredFeatures.map((s) => s.features),

@@ -10,9 +10,9 @@ import {
   detectSummaryRow,
   faceAnalysisJson,
   writeAlignedCrop,
-  writeChecked,
   writeJson,
 } from './face-outputs.js';
+import { writeChecked } from '../io/output-dir.js';
 
 /** What a run writes beside summary.csv: never read back as photos by the next run. */
 const OUTPUT_SUBFOLDERS = ['crops', 'faces'];

@@ -11,6 +11,7 @@ import {
   aggregateBySubject,
   compareWithReaders,
   diagnosticAccuracy,
+  mixedLabelSubjects,
   parsePredictionsCsv,
   parseReadersCsv,
   subgroupTable,
@@ -178,7 +179,7 @@ export function evaluateStudy(
     photo,
     subject: subjectLevel,
     readers,
-    mixedLabelSubjects: countMixedLabelSubjects(subject, label),
+    mixedLabelSubjects: mixedLabelSubjects(subject, label).size,
     subgroups,
     warnings: once([
       ...tag('photo', photo.warnings),
@@ -190,16 +191,6 @@ export function evaluateStudy(
       ...tag('readers', readers?.warnings ?? []),
     ]),
   };
-}
-
-function countMixedLabelSubjects(subject: string[], label: number[]): number {
-  const first = new Map<string, number>();
-  const mixed = new Set<string>();
-  subject.forEach((s, i) => {
-    if ((first.get(s) ?? label[i]) !== label[i]) mixed.add(s);
-    first.set(s, label[i]);
-  });
-  return mixed.size;
 }
 
 /** Drops repeats of a warning (same code and message, e.g. from photo and subject level): said once is enough. */

@@ -1,8 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import sharp from 'sharp';
-import { EndofaceError } from '../errors.js';
 import type { BatchOutcome, FaceAnalysis } from '../face/index.js';
+import { checkedWrite, writeChecked } from '../io/output-dir.js';
 
 const round = (v: number, digits = 2): number => Number(v.toFixed(digits));
 
@@ -34,22 +32,10 @@ export function faceAnalysisJson(a: FaceAnalysis): Record<string, unknown> {
   };
 }
 
-/** A failed write (a file where a folder should be, disk full) as a reason code naming the file, not a stack trace. */
-async function checked(path: string, write: () => Promise<unknown>): Promise<void> {
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    await write();
-  } catch (e) {
-    throw new EndofaceError('output_not_writable', `cannot write ${path}: ${(e as Error).message}`, {
-      file: path,
-    });
-  }
-}
-
 export async function writeAlignedCrop(path: string, a: FaceAnalysis): Promise<void> {
   if (!a.aligned) return;
   const { data, width, height } = a.aligned.image;
-  await checked(path, () =>
+  await checkedWrite(path, () =>
     sharp(data, { raw: { width, height, channels: 3 } })
       .png()
       .toFile(path),
@@ -58,10 +44,6 @@ export async function writeAlignedCrop(path: string, a: FaceAnalysis): Promise<v
 
 export async function writeJson(path: string, value: unknown): Promise<void> {
   await writeChecked(path, JSON.stringify(value, null, 2) + '\n');
-}
-
-export async function writeChecked(path: string, text: string): Promise<void> {
-  await checked(path, () => writeFile(path, text));
 }
 
 export const DETECT_SUMMARY_COLUMNS = [

@@ -16,6 +16,24 @@ export const AGGREGATIONS = ['mean', 'max'] as const;
 /** How photo scores combine into a subject score: their mean, or their maximum. */
 export type Aggregation = (typeof AGGREGATIONS)[number];
 
+/**
+ * The subjects with cases under more than one label (a matched case–control design within
+ * subject: a phantom and its own unmodified photo).
+ */
+export function mixedLabelSubjects(
+  subjects: ArrayLike<string | number>,
+  labels: ArrayLike<number>,
+): Set<string> {
+  const first = new Map<string, number>();
+  const mixed = new Set<string>();
+  for (let i = 0; i < labels.length; i++) {
+    const key = String(subjects[i]);
+    if ((first.get(key) ?? labels[i]) !== labels[i]) mixed.add(key);
+    first.set(key, labels[i]);
+  }
+  return mixed;
+}
+
 /** One row per subject (per subject and label with `mixedLabels: 'split'`), in order of first appearance. */
 export interface SubjectScores {
   /** The subject of each row; repeated when a subject's photos are split by label. */
@@ -72,12 +90,9 @@ export function aggregateBySubject(
   };
   const split = options.mixedLabels === 'split';
   const varying = new Set<string>();
-  const labelOf = new Map<string, number>();
-  const mixed = new Set<string>();
+  const mixed = mixedLabelSubjects(subjects, y);
   for (let i = 0; i < y.length; i++) {
     const key = String(subjects[i]);
-    if ((labelOf.get(key) ?? y[i]) !== y[i]) mixed.add(key);
-    labelOf.set(key, y[i]);
     // With split, rows are keyed by (subject, label).
     const row = split ? `${key}\u0000${y[i]}` : key;
     let j = index.get(row);

@@ -56,7 +56,13 @@ export {
   THRESHOLD_METRIC_NAMES,
   type MetricsStatisticOptions,
 } from './bootstrap-metrics.js';
-export { aggregateBySubject, AGGREGATIONS, type Aggregation, type SubjectScores } from './aggregate.js';
+export {
+  aggregateBySubject,
+  AGGREGATIONS,
+  mixedLabelSubjects,
+  type Aggregation,
+  type SubjectScores,
+} from './aggregate.js';
 export {
   compareWithReader,
   detectRatingScale,

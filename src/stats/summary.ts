@@ -4,6 +4,7 @@
  * calibration, metrics at pre-declared thresholds with Wilson and bootstrap intervals, and the
  * decision curve. Pure: arrays in, plain data out.
  */
+import { mixedLabelSubjects } from './aggregate.js';
 import { bootstrapBySubject, type BootstrapEstimate, type BootstrapResult } from './bootstrap.js';
 import { createMetricsStatistic, THRESHOLD_METRIC_NAMES, thresholdMetricName } from './bootstrap-metrics.js';
 import {
@@ -116,13 +117,7 @@ function clusteringWarning(
   subjects: ArrayLike<string | number>,
   nSubjects: number,
 ): StatsWarning {
-  const labels = new Map<string, number>();
-  const mixed = new Set<string>();
-  for (let i = 0; i < y.length; i++) {
-    const key = String(subjects[i]);
-    if ((labels.get(key) ?? y[i]) !== y[i]) mixed.add(key);
-    labels.set(key, y[i]);
-  }
+  const mixed = mixedLabelSubjects(subjects, y);
   const paired =
     mixed.size === 0
       ? ''

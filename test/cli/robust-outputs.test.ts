@@ -3,7 +3,7 @@ import { copyFile, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { runCli } from '../helpers/cli.js';
+import { assertRefused, runCli } from '../helpers/cli.js';
 
 /** Output folders that cannot be written, inputs that are not there, and option checks before any work. */
 
@@ -12,13 +12,6 @@ const photo = (name: string): string => join(EXAMPLES, name);
 const tmp = (): Promise<string> => mkdtemp(join(tmpdir(), 'endoface-robust-'));
 
 /** A reason-code error (exit 1, `code: message`), never a stack trace (exit 2). */
-function assertRefused(r: { status: number; stderr: string }, code: string, pattern?: RegExp): void {
-  assert.equal(r.status, 1, r.stderr);
-  assert.match(r.stderr, new RegExp(`^${code}: `, 'm'));
-  assert.doesNotMatch(r.stderr, /\n\s+at /);
-  if (pattern) assert.match(r.stderr, pattern);
-}
-
 test('detect refuses an --out that is a file, or whose crops folder is a file, before any work', async () => {
   const dir = await tmp();
   await writeFile(join(dir, 'afile'), 'x');

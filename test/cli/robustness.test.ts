@@ -4,15 +4,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runCli } from '../helpers/cli.js';
-
-/** A refusal: exit 1, `code: message` on stderr, no stack trace. */
-function assertRefused(r: { status: number; stderr: string }, code: string, message?: RegExp): void {
-  assert.equal(r.status, 1, r.stderr);
-  assert.match(r.stderr, new RegExp(`^${code}: `, 'm'), r.stderr);
-  if (message) assert.match(r.stderr, message);
-  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
-}
+import { assertRefused, runCli } from '../helpers/cli.js';
 
 const PHOTO = 'examples/male_alex.jpg';
 

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
@@ -10,4 +11,12 @@ export function runCli(args: string[]): { status: number; stdout: string; stderr
     cwd: ROOT,
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A refusal: exit 1, `code: message` on stderr (matching `message` when given), no stack trace. */
+export function assertRefused(r: { status: number; stderr: string }, code: string, message?: RegExp): void {
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`^${code}: `, 'm'), r.stderr);
+  if (message) assert.match(r.stderr, message);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
 }
