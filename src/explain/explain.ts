@@ -316,7 +316,13 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
         score: attribution.score,
         decision:
           target.screen.classes.length === 2 && missingFeatures?.stable !== false
-            ? target.screen.classes[attribution.score >= target.screen.threshold.value ? 1 : 0]
+            ? // The threshold applies to the positive class's probability, whichever class is explained.
+              target.screen.classes[
+                (target.classIndex === 1 ? attribution.score : 1 - attribution.score) >=
+                target.screen.threshold.value
+                  ? 1
+                  : 0
+              ]
             : undefined,
         ...(missingFeatures ? { missingFeatures } : {}),
         quality: analysis.quality,

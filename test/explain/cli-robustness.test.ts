@@ -5,15 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { runCli } from '../helpers/cli.js';
-
-/** A refusal: exit 1, `code: message` on stderr, no stack trace. */
-function assertRefused(r: { status: number; stderr: string }, code: string, message?: RegExp): void {
-  assert.equal(r.status, 1, r.stderr);
-  assert.match(r.stderr, new RegExp(`^${code}: `, 'm'), r.stderr);
-  if (message) assert.match(r.stderr, message);
-  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
-}
+import { assertRefused, runCli } from '../helpers/cli.js';
 
 /** The quickest explanation: region masking only, the bundled model, no worker threads. */
 const explain = (photos: string[], out: string, ...flags: string[]): ReturnType<typeof runCli> =>
@@ -153,4 +145,21 @@ test('a greyscale photo: the Cushing screen leans on skin colour, so its explana
   const csv = await readFile(join(out, 'explanations.csv'), 'utf8');
   assert.match(csv, /hinges on \d+ features missing/);
   assert.ok(!existsSync(join(out, 'cohort.json')), 'a withheld score is no finding for the cohort');
+});
+
+test('explaining the negative class keeps the screen decision (the threshold is on the positive class)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'endoface-explain-class-'));
+  const decision = async (out: string, ...flags: string[]) => {
+    const r = explain([ALEX], out, '--screen', 'acromegaly', ...flags);
+    assert.equal(r.status, 0, r.stderr);
+    const e = JSON.parse(await readFile(join(out, 'male_alex.json'), 'utf8')) as {
+      score: number;
+      decision?: string;
+    };
+    return e;
+  };
+  const positive = await decision(join(dir, 'pos'));
+  const negative = await decision(join(dir, 'neg'), '--class', 'control');
+  assert.ok(Math.abs(positive.score + negative.score - 1) < 1e-9, `${positive.score} + ${negative.score}`);
+  assert.equal(negative.decision, positive.decision);
 });
