@@ -42,7 +42,11 @@ export interface ScreensContext {
 
 /** A screen's hits over every sign. */
 export const totalHits = (h: Hits): number => SIGN_NAMES.reduce((a, s) => a + h[s].hits, 0);
-const totalN = (h: Hits): number => SIGN_NAMES.reduce((a, s) => a + h[s].n, 0);
+/** A screen's phantoms over every sign. */
+export const totalN = (h: Hits): number => SIGN_NAMES.reduce((a, s) => a + h[s].n, 0);
+/** One sign's hits as a table cell, bold from 90 %. */
+export const hitCell = (h: Hits, s: SignName): string =>
+  h[s].hits >= 0.9 * h[s].n ? `**${h[s].hits}/${h[s].n}**` : `${h[s].hits}/${h[s].n}`;
 const meanAuc = (r: ScreenRun): number => SIGN_NAMES.reduce((a, s) => a + r.auc[s], 0) / SIGN_NAMES.length;
 const signed = (x: number): string => `${x >= 0 ? '+' : ''}${x}`;
 
@@ -54,8 +58,6 @@ function pick(rows: readonly ScreenRun[], config: string, split: string, variant
 
 /** The whole report, as markdown. */
 export function screensReport(rows: readonly ScreenRun[], ctx: ScreensContext): string {
-  const cell = (h: Hits, s: SignName): string =>
-    h[s].hits >= 0.9 * h[s].n ? `**${h[s].hits}/${h[s].n}**` : `${h[s].hits}/${h[s].n}`;
   const lines = [
     '# Proof, continued: does the way a screen is trained change where its explanations point?',
     '',
@@ -92,7 +94,7 @@ export function screensReport(rows: readonly ScreenRun[], ctx: ScreensContext): 
       );
       for (const r of here)
         lines.push(
-          `| ${r.variant} | ${r.ranking} | ${SIGN_NAMES.map((s) => cell(r.hits, s)).join(' | ')} | ${totalHits(r.hits)}/${totalN(r.hits)} | ${meanAuc(r).toFixed(3)} |`,
+          `| ${r.variant} | ${r.ranking} | ${SIGN_NAMES.map((s) => hitCell(r.hits, s)).join(' | ')} | ${totalHits(r.hits)}/${totalN(r.hits)} | ${meanAuc(r).toFixed(3)} |`,
         );
       lines.push('');
     }
