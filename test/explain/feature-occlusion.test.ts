@@ -51,6 +51,9 @@ test('feature occlusion: the split network is the network; occluding towards a f
   assert.equal(same.length, REGION_NAMES.length);
   for (const d of same) assert.ok(maxDiff(d, whole) < 1e-5);
   // Towards another face's map: each region moves the descriptor, the larger regions more than the small.
+  const mean = meanActivation([mapAlex, mapAgata]);
+  for (const i of [0, 1000, 50_000, mean.length - 1])
+    assert.ok(Math.abs(mean[i] - (mapAlex[i] + mapAgata[i]) / 2) < 1e-6, `mean at ${i}`);
   const reference = meanActivation([mapAgata, mapAgata]);
   assert.ok(maxDiff(reference, mapAgata) === 0);
   const moved = await occludedDescriptors('faceres', mapAlex, shares, reference);
