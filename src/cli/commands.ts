@@ -229,6 +229,11 @@ export function register(program: Command): void {
       '--baseline <photos|json>',
       'rank regions by their contrast to normal faces: normal photos (folder or CSV) to measure it on, or a baseline.json',
     )
+    .option(
+      '--region-method <method>',
+      "how a region is hidden from the descriptor networks: pixel (inpainted) | feature (occluded inside the network, towards normal faces' mean feature map) | combined (both, averaged)",
+      'pixel',
+    )
     .addOption(workersOption('2'))
     .action(async (inputs: string[], opts) => {
       const { explainCommand } = await import('./explain.js');

@@ -4,6 +4,7 @@
  */
 import { basename } from 'node:path';
 import { EndofaceError } from '../errors.js';
+import { REGION_METHODS } from '../explain/attribution.js';
 import { FILL_DETAILS } from '../explain/perturb.js';
 import { runExplain, type ExplainRunOptions } from '../explain/run.js';
 import { MAX_RESAMPLES } from '../stats/bootstrap.js';
@@ -29,6 +30,7 @@ export interface ExplainFlags {
   fillDetail: string;
   admit: string;
   baseline?: string;
+  regionMethod: string;
 }
 
 /** A whole-number flag in [0, max]; the error names the flag, the value received and the range. */
@@ -64,6 +66,7 @@ export function parseExplainFlags(inputs: string[], flags: ExplainFlags): Explai
     fillDetail: lookUpOption('--fill-detail', flags.fillDetail, FILL_DETAILS),
     admit: flags.admit.split(',').map((v) => lookUpOption('--admit', v.trim(), QUALITY_STATUSES)),
     baseline: flags.baseline,
+    regionMethod: lookUpOption('--region-method', flags.regionMethod, REGION_METHODS),
   };
 }
 
@@ -91,6 +94,9 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags): Pro
   });
   progress.done();
   if (result.earlierRun) console.error(`note: ${result.earlierRun}`);
+  const method = result.explained[0]?.explanation.masking;
+  if (method && method.regionMethod !== 'pixel')
+    console.log(`regions hidden by ${method.regionMethod}: ${method.featureOcclusion}`);
   if (result.baseline) {
     const b = result.baseline;
     console.log(

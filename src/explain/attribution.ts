@@ -2,12 +2,18 @@
  * Region attribution: how much each named facial region (src/face/regions.ts) moves a screen's
  * score, by masking it — the occlusion method of Zeiler & Fergus (ECCV 2014) applied to anatomical
  * regions instead of a grid, with a face-like fill for the descriptor network (fill.ts) and the
- * hand-crafted features neutralised towards a reference (perturb.ts).
+ * hand-crafted features neutralised towards a reference (perturb.ts). The descriptor networks can
+ * instead have the region occluded inside them (feature-occlusion.ts), or both ways averaged.
  */
+import { EndofaceError } from '../errors.js';
 import { REGION_NAMES, REGIONS, type RegionName } from '../face/regions.js';
 import type { Matrix64 } from '../model/index.js';
+import { clampedLogit } from '../stats/index.js';
+import { lookUpOption } from '../util/options.js';
 import type { DescriptorRunner } from './descriptor-runner.js';
-import { importanceLead, unreadableLead, type RankingLead } from './lead.js';
+import { cropGroupDescriptors, isOccludable } from './feature-occlusion.js';
+import { importanceLead, logitImportance, unreadableLead, type RankingLead } from './lead.js';
+import { referenceMap, type LayerReference } from './layer-reference.js';
 import {
   perturbedFeatureRows,
   regionsMask,
@@ -16,6 +22,37 @@ import {
   type Perturbation,
   type PreparedFace,
 } from './perturb.js';
+
+/**
+ * How a region is hidden from the descriptor networks: `pixel` — its pixels inpainted and the whole
+ * network rerun; `feature` — its cells of the network's feature map moved to normal faces' mean
+ * (feature-occlusion.ts; networks without such a layer, and the colour layout, still see pixels
+ * masked); `combined` — the two logit importances averaged. Hand-crafted features are neutralised
+ * the same way in all three.
+ */
+export const REGION_METHODS = ['pixel', 'feature', 'combined'] as const;
+export type RegionMethod = (typeof REGION_METHODS)[number];
+
+/** What `RegionAttribution.method` says for each region method. */
+const METHOD_NAMES = {
+  pixel: 'region-masking',
+  feature: 'feature-occlusion',
+  combined: 'region-masking+feature-occlusion',
+} as const satisfies Record<RegionMethod, string>;
+
+/** How regions are hidden, and the normal faces' mean feature map that feature occlusion needs. */
+export interface RegionSettings {
+  /** Default `pixel`. */
+  method?: RegionMethod;
+  /** Required by `feature` and `combined`. */
+  layerReference?: LayerReference;
+}
+
+/** The feature rows behind an attribution, per way of hiding a region (one set per method used). */
+export interface RegionRows {
+  pixel?: Matrix64;
+  feature?: Matrix64;
+}
 
 /** One region's share of the score. */
 export interface RegionImportance {
@@ -38,7 +75,7 @@ export interface RegionImportance {
 
 /** The result of {@link attributeRegions}. */
 export interface RegionAttribution {
-  method: 'region-masking';
+  method: (typeof METHOD_NAMES)[RegionMethod];
   /** The explained class's probability on the unmasked face. */
   score: number;
   /** Every region, most important first. */
@@ -58,6 +95,8 @@ export interface RegionAttribution {
   rankedBy: 'importance' | 'contrast';
   /** The baseline of normal faces behind `contrast`. */
   baseline?: { method: string; n: number };
+  /** The normal faces whose mean feature map occluded regions inside the networks (feature occlusion). */
+  layerReference?: { source: string; n: number };
   /**
    * How clearly the first region leads the ranking (lead.ts): on the logit scale, over the best region
    * outside its left/right pair; `decisive` explanations pointed at the changed region far more often.
@@ -90,7 +129,7 @@ export function attributionFromScores(face: PreparedFace, scores: ArrayLike<numb
   regions.sort((a, b) => b.importance - a.importance);
   regions.forEach((x, i) => (x.rank = i + 1));
   return {
-    method: 'region-masking',
+    method: METHOD_NAMES.pixel,
     score,
     regions,
     together: {
@@ -106,21 +145,135 @@ export function attributionFromScores(face: PreparedFace, scores: ArrayLike<numb
 }
 
 /**
+ * The attribution of a face from its feature rows, with `target`'s screen (or another pipeline's:
+ * the model-randomisation test rescores the same rows): one method's rows, or both averaged.
+ */
+export function attributionFromRows(
+  target: ExplainTarget,
+  face: PreparedFace,
+  rows: RegionRows,
+): RegionAttribution {
+  const of = (m: Matrix64 | undefined, method: RegionAttribution['method']) =>
+    m && { ...attributionFromScores(face, scoreRows(target, m)), method };
+  const pixel = of(rows.pixel, METHOD_NAMES.pixel);
+  const feature = of(rows.feature, METHOD_NAMES.feature);
+  if (pixel && feature) return combineAttributions(face, pixel, feature);
+  const one = pixel ?? feature;
+  if (!one)
+    throw new EndofaceError('invalid_input', 'an attribution needs the rows of at least one method', {});
+  return one;
+}
+
+/**
+ * Pixel masking and feature occlusion averaged on the logit scale: each region's masked score is
+ * the one whose logit importance is the mean of the two methods' (and so for all regions at once).
+ * Probability importances would weigh the two by where the score saturates; logits do not.
+ */
+export function combineAttributions(
+  face: PreparedFace,
+  pixel: RegionAttribution,
+  feature: RegionAttribution,
+): RegionAttribution {
+  const score = pixel.score;
+  const masked = (a: RegionAttribution, region: RegionName) =>
+    a.regions.find((r) => r.region === region)!.maskedScore;
+  const mean = (p: number, f: number) => {
+    const l = (logitImportance(score, p) + logitImportance(score, f)) / 2;
+    return 1 / (1 + Math.exp(l - clampedLogit(score, 1e-9)));
+  };
+  const scores = [
+    score,
+    ...REGION_NAMES.map((r) => mean(masked(pixel, r), masked(feature, r))),
+    mean(pixel.together.allMaskedScore, feature.together.allMaskedScore),
+  ];
+  return { ...attributionFromScores(face, scores), method: METHOD_NAMES.combined };
+}
+
+/** The perturbations' descriptor rows by feature occlusion, for every network that has a layer for it. */
+async function featureOccludedRows(
+  target: ExplainTarget,
+  face: PreparedFace,
+  reference: LayerReference,
+): Promise<Partial<Record<string, ArrayLike<number>[]>>> {
+  const all = REGION_NAMES.map((_, r) => r);
+  const groups = [...all.map((r) => [r]), all];
+  const out: Partial<Record<string, ArrayLike<number>[]>> = {};
+  for (const set of target.screen.featureSets.filter(isOccludable)) {
+    const occluded = await cropGroupDescriptors(
+      set,
+      face.aligned.image,
+      face.labels,
+      referenceMap(reference, set),
+      groups,
+    );
+    out[set] = [face.features[set]!, ...occluded];
+  }
+  return out;
+}
+
+/**
+ * The region method (default `pixel`), checked against the screen.
+ *
+ * @throws `invalid_option` for an unknown method, or `combined` on an isotonic-calibrated screen;
+ *   `unsupported_feature_set` when `feature`/`combined` is asked of a screen with no network to
+ *   occlude inside
+ */
+export function regionMethodFor(target: ExplainTarget, method: string = 'pixel'): RegionMethod {
+  const chosen = lookUpOption('region method', method, REGION_METHODS);
+  if (chosen === 'pixel') return chosen;
+  const sets = target.screen.featureSets;
+  if (!sets.some(isOccludable))
+    throw new EndofaceError(
+      'unsupported_feature_set',
+      `region method "${chosen}" occludes regions inside a descriptor network, and screen "${target.screen.name}" has none (${sets.join(', ')}); use the pixel method`,
+      { set: sets.join(','), method: chosen },
+    );
+  if (chosen === 'combined' && target.pipeline.calibrator.method === 'isotonic')
+    throw new EndofaceError(
+      'invalid_option',
+      `screen "${target.screen.name}" is calibrated by isotonic regression, whose stepped scores have no meaningful logit to average; use the pixel or feature method`,
+      { parameter: 'regionMethod', screen: target.screen.name },
+    );
+  return chosen;
+}
+
+/**
  * Region attribution of one prepared face: the signed change in the score when each region is
- * masked (importance = score(original) − score(masked); positive = the region pushes towards the
- * explained class), plus the change when all regions are masked together: 16 feature rows (the
- * face, each of the 14 regions, all regions), 15 descriptor passes through `runner`.
+ * hidden (importance = score(original) − score(hidden); positive = the region pushes towards the
+ * explained class), plus the change when all regions are hidden together: 16 feature rows per
+ * method (the face, each of the 14 regions, all regions). Pixel masking costs 15 descriptor passes
+ * through `runner`; feature occlusion one pass to the layer and 15 through the rest, per network.
  *
  * @returns the attribution and the feature rows behind it (reused by the sanity checks, which score
- *   the same rows with a randomised screen)
+ *   the same rows with a randomised screen): `rows` the first method's, `rowSets` every method's
  */
 export async function attributeRegions(
   target: ExplainTarget,
   face: PreparedFace,
   runner?: DescriptorRunner,
-): Promise<{ attribution: RegionAttribution; rows: Matrix64 }> {
-  const rows = await perturbedFeatureRows(target, face, regionPerturbations(face), runner);
-  const attribution = attributionFromScores(face, scoreRows(target, rows));
+  settings?: RegionSettings,
+): Promise<{ attribution: RegionAttribution; rows: Matrix64; rowSets: RegionRows }> {
+  const method = regionMethodFor(target, settings?.method);
+  const layerReference = settings?.layerReference;
+  if (method !== 'pixel' && !layerReference)
+    throw new EndofaceError(
+      'invalid_option',
+      `region method "${method}" needs the mean feature map of normal faces (layerReference)`,
+      { parameter: 'layerReference' },
+    );
+  const perturbations = regionPerturbations(face);
+  const rowSets: RegionRows = {};
+  if (method !== 'feature') rowSets.pixel = await perturbedFeatureRows(target, face, perturbations, runner);
+  if (method !== 'pixel')
+    rowSets.feature = await perturbedFeatureRows(
+      target,
+      face,
+      perturbations,
+      runner,
+      await featureOccludedRows(target, face, layerReference!),
+    );
+  const attribution = attributionFromRows(target, face, rowSets);
+  if (layerReference) attribution.layerReference = { source: layerReference.source, n: layerReference.n };
   if (target.pipeline.calibrator.method === 'isotonic') {
     // Stepped scores (exactly 0 or 1 on whole stretches) make logit differences 0 or ±41: no lead to read.
     attribution.lead = unreadableLead(
@@ -128,7 +281,7 @@ export async function attributeRegions(
       'isotonic calibration: stepped scores have no meaningful logit, so the lead is not read',
     );
   }
-  return { attribution, rows };
+  return { attribution, rows: (rowSets.pixel ?? rowSets.feature)!, rowSets };
 }
 
 /**

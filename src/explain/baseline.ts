@@ -15,8 +15,9 @@
 import { EndofaceError } from '../errors.js';
 import { REGION_NAMES, type RegionName } from '../face/regions.js';
 import { median } from '../model/index.js';
-import type { RegionAttribution } from './attribution.js';
+import type { RegionAttribution, RegionMethod } from './attribution.js';
 import { logitImportance, rankingLead, unreadableLead } from './lead.js';
+import type { SerializedLayerReference } from './layer-reference.js';
 
 /** What a baseline must match to be used: the screen, class, bundle and masking it was measured with. */
 export interface BaselineSettings {
@@ -26,6 +27,8 @@ export interface BaselineSettings {
   bundle: string;
   /** The masking fill: its fine detail (`mean-face` | `none`) and σ in crop pixels. */
   fill: { detail: string; sigmaPx: number };
+  /** How regions were hidden (attribution.ts); a baseline without it was measured by pixel masking. */
+  regionMethod?: RegionMethod;
 }
 
 /** The importance of each region on normal faces, for one screen and class. */
@@ -35,6 +38,11 @@ export interface RegionBaseline extends BaselineSettings {
   n: number;
   /** Per region: the median over the normal faces of logit(score) − logit(score with the region masked). */
   byRegion: Record<RegionName, number>;
+  /**
+   * Feature occlusion's reference, measured on the same normal faces: explanations contrasted with
+   * this baseline occlude towards it, so both sides of the contrast hide a region the same way.
+   */
+  layerReference?: SerializedLayerReference;
 }
 
 /**
@@ -98,8 +106,8 @@ export function assertBaselineFits(
       `not a region baseline: expected method "median-logit-importance", n ≥ 1, screen, explainedClass, bundle, fill and a finite value for each of the ${REGION_NAMES.length} regions`,
       { parameter: 'baseline' },
     );
-  const want = `screen "${settings.screen}", class "${settings.explainedClass}", bundle ${settings.bundle}, fill ${settings.fill.detail} σ ${settings.fill.sigmaPx}`;
-  const got = `screen "${b.screen}", class "${b.explainedClass}", bundle ${b.bundle}, fill ${b.fill!.detail} σ ${b.fill!.sigmaPx}`;
+  const want = `screen "${settings.screen}", class "${settings.explainedClass}", bundle ${settings.bundle}, fill ${settings.fill.detail} σ ${settings.fill.sigmaPx}, region method ${settings.regionMethod ?? 'pixel'}`;
+  const got = `screen "${b.screen}", class "${b.explainedClass}", bundle ${b.bundle}, fill ${b.fill!.detail} σ ${b.fill!.sigmaPx}, region method ${b.regionMethod ?? 'pixel'}`;
   if (got !== want)
     throw new EndofaceError(
       'invalid_option',

@@ -29,7 +29,21 @@ import type { DeepPartial } from '../util/merge.js';
 import { lookUpOption } from '../util/options.js';
 import type { AffineMatrix } from '../util/geometry.js';
 import { SOFTWARE_VERSION } from '../version.js';
-import { attributeRegions, type RegionAttribution } from './attribution.js';
+import {
+  attributeRegions,
+  regionMethodFor,
+  type RegionAttribution,
+  type RegionMethod,
+  type RegionSettings,
+} from './attribution.js';
+import {
+  createLayerAccumulator,
+  parseLayerReference,
+  serializeLayerReference,
+  shippedLayerReference,
+  type LayerReference,
+} from './layer-reference.js';
+import { isOccludable } from './feature-occlusion.js';
 import { unreadableLead } from './lead.js';
 import {
   assertBaselineFits,
@@ -95,6 +109,17 @@ export interface ExplainOptions {
    * their contrast to it (baseline.ts), not by the raw masking effect.
    */
   baseline?: RegionBaseline;
+  /**
+   * How regions are hidden from the descriptor networks (attribution.ts): `pixel` (default),
+   * `feature` (inside the network) or `combined` (both, averaged).
+   */
+  regionMethod?: RegionMethod;
+  /**
+   * Normal faces' mean feature map for `feature`/`combined`. Default: the baseline's, when it has
+   * one (a baseline always occludes towards the faces it was measured on), else the shipped map of
+   * the public studio faces (layer-reference.ts).
+   */
+  layerReference?: LayerReference;
   face?: DeepPartial<FaceConfig>;
 }
 
@@ -134,7 +159,14 @@ export interface PhotoExplanation {
   /** The photo ↔ crop transforms (photo pixels of the original file). */
   alignment: { cropSize: number; photoToCrop: AffineMatrix; cropToPhoto: AffineMatrix };
   /** How parts of the face were hidden. */
-  masking: { fill: string; fillSigmaPx: number; handCraftedFeatures: string };
+  masking: {
+    regionMethod: RegionMethod;
+    fill: string;
+    /** How feature occlusion hid the regions, when it did. */
+    featureOcclusion?: string;
+    fillSigmaPx: number;
+    handCraftedFeatures: string;
+  };
   versions: Record<string, string>;
   timings: Record<'analyzeMs' | 'regionsMs' | 'heatmapMs' | 'saliencyMs' | 'sanityMs' | 'totalMs', number>;
 }
@@ -209,19 +241,30 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
   const runner = createDescriptorRunner(options.workers ?? 2);
   const admit = options.admit ?? ['pass', 'warn'];
   // What a baseline must have been measured with to be used here (baseline.ts).
-  const explained: BaselineSettings = {
+  const explained: BaselineSettings & { regionMethod: RegionMethod } = {
     screen: target.screen.name,
     explainedClass: target.screen.classes[target.classIndex],
     bundle: `${bundle.metadata.name}@${bundle.metadata.version}`,
     fill: resolveFill({ sigmaPx: options.fillSigmaPx, detail: options.fillDetail }, faceConfig.align.size),
+    regionMethod: regionMethodFor(target, options.regionMethod),
   };
+  const featureMethod = explained.regionMethod !== 'pixel';
+  /** The reference without a baseline's: the caller's, else the shipped one (read when first needed). */
+  const ownReference = (): LayerReference | undefined =>
+    featureMethod ? (options.layerReference ?? shippedLayerReference()) : undefined;
+  let regions: RegionSettings = { method: explained.regionMethod, layerReference: ownReference() };
   let baseline: RegionBaseline | undefined;
   const useBaseline = (b: RegionBaseline | undefined): void => {
     if (b !== undefined) {
       assertContrastable(target);
       assertBaselineFits(b, explained);
     }
+    const fromBaseline =
+      featureMethod && b?.layerReference
+        ? parseLayerReference(b.layerReference, "the baseline's mean feature map")
+        : undefined;
     baseline = b;
+    regions = { method: explained.regionMethod, layerReference: fromBaseline ?? ownReference() };
   };
   useBaseline(options.baseline);
   /** Decode, find the face, refuse a status outside `admit`, and prepare it for masking. */
@@ -252,24 +295,45 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
       assertContrastable(target);
       const attributions: RegionAttribution[] = [];
       const failed: { file: string; code: string; message: string }[] = [];
+      // Feature occlusion first needs these faces' mean feature map: every face is prepared (and its
+      // maps summed) before any is attributed, so progress counts two steps a photo.
+      const steps = featureMethod ? 2 * photos.length : photos.length;
+      const accumulator = featureMethod
+        ? createLayerAccumulator(target.screen.featureSets.filter(isOccludable))
+        : undefined;
+      const faces: { file: string; face: PreparedFace }[] = [];
       for (const [i, p] of photos.entries()) {
-        onProgress?.(i, photos.length, p.file);
+        onProgress?.(i, steps, p.file);
         try {
           const { face } = await prepare(p.file, { sex: p.sex, age: p.age });
-          attributions.push((await attributeRegions(target, face, runner)).attribution);
+          if (accumulator) {
+            await accumulator.add(face.aligned.image);
+            faces.push({ file: p.file, face });
+          } else attributions.push((await attributeRegions(target, face, runner, regions)).attribution);
         } catch (e) {
           if (!isEndofaceError(e)) throw e;
           failed.push({ file: p.file, code: e.code, message: e.message });
         }
       }
-      onProgress?.(photos.length, photos.length, '');
+      let layerReference: LayerReference | undefined;
+      if (accumulator && accumulator.count > 0) {
+        layerReference = accumulator.result(`${accumulator.count} normal photos of the baseline`);
+        for (const [i, { file, face }] of faces.entries()) {
+          onProgress?.(photos.length + i, steps, file);
+          const settings = { method: explained.regionMethod, layerReference };
+          attributions.push((await attributeRegions(target, face, runner, settings)).attribution);
+        }
+      }
+      onProgress?.(steps, steps, '');
       if (attributions.length === 0)
         throw new EndofaceError(
           'empty_dataset',
           `none of the ${photos.length} normal photos could be explained (${[...new Set(failed.map((f) => f.code))].join(', ') || 'no photos'})`,
           { failed },
         );
-      return { baseline: regionBaselineOf(attributions, explained), failed };
+      const measured = regionBaselineOf(attributions, explained);
+      if (layerReference) measured.layerReference = serializeLayerReference(layerReference);
+      return { baseline: measured, failed };
     },
     async explain(input, covariates = {}) {
       const t0 = performance.now();
@@ -283,8 +347,8 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
         totalMs: 0,
       };
       let t = performance.now();
-      const masked = await attributeRegions(target, face, runner);
-      const rows = masked.rows;
+      const masked = await attributeRegions(target, face, runner, regions);
+      const { rows, rowSets } = masked;
       const ranked =
         baseline !== undefined
           ? contrastToBaseline(masked.attribution, baseline, explained)
@@ -333,7 +397,13 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
           cropToPhoto: face.aligned.cropToPhoto,
         },
         masking: {
+          regionMethod: explained.regionMethod,
           fill: `descriptor input: normalized-convolution inpainting from the surrounding face pixels (grid cells: all surrounding pixels)${face.fill.detail ? " plus the mean face's fine detail" : ''}`,
+          ...(regions.layerReference
+            ? {
+                featureOcclusion: `regions of ${target.screen.featureSets.filter(isOccludable).join(', ')} occluded inside the network: their cells of the 14 × 14 feature map moved to the mean map of ${regions.layerReference.source}${explained.regionMethod === 'combined' ? '; averaged with pixel masking on the logit scale' : ''} (heatmap, saliency and deletion curve still work on pixels)`,
+              }
+            : {}),
           fillSigmaPx: face.fill.sigmaPx!,
           handCraftedFeatures: `morphometrics and colour moved towards ${attribution.reference} by the hidden share of their regions`,
         },
@@ -357,7 +427,7 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
       if (options.sanity ?? true) {
         t = performance.now();
         explanation.sanity = {
-          randomisation: modelRandomisationTest(target, face, attribution, rows, {
+          randomisation: modelRandomisationTest(target, face, attribution, rowSets, {
             draws: options.randomisationDraws,
             seed,
           }),

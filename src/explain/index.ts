@@ -38,7 +38,14 @@ export {
 } from './lead.js';
 export {
   attributeRegions,
+  attributionFromRows,
   attributionFromScores,
+  combineAttributions,
+  regionMethodFor,
+  REGION_METHODS,
+  type RegionMethod,
+  type RegionRows,
+  type RegionSettings,
   importanceVector,
   rankingVector,
   regionPerturbations,
@@ -124,10 +131,25 @@ export {
 export { kendallTauB, midranks, spearmanCorrcoef } from './rank-correlation.js';
 export {
   cellShares,
+  cropGroupDescriptors,
   descriptorsFromLayer,
+  isOccludable,
   layerActivations,
   meanActivation,
+  networkLabels,
   occludedDescriptors,
+  occludedGroupDescriptors,
+  OCCLUDABLE_DESCRIPTORS,
   OCCLUSION_LAYERS,
   type OccludableDescriptor,
+  type OcclusionLayer,
 } from './feature-occlusion.js';
+export {
+  createLayerAccumulator,
+  parseLayerReference,
+  referenceMap,
+  serializeLayerReference,
+  shippedLayerReference,
+  type LayerReference,
+  type SerializedLayerReference,
+} from './layer-reference.js';

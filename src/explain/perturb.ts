@@ -242,16 +242,23 @@ export function perturbedImage(face: PreparedFace, p: Perturbation): RgbImage {
 /**
  * The feature rows (one per perturbation, in `target.columns` order) of a face under each
  * perturbation. The descriptor network runs on every perturbed crop through `runner` (worker
- * threads when it has them); crops are inpainted only when the screen uses a descriptor.
+ * threads when it has them); crops are inpainted only when a feature set needs pixels. A network
+ * whose rows are `supplied` (one per perturbation: feature occlusion) is not run.
  */
 export async function perturbedFeatureRows(
   target: ExplainTarget,
   face: PreparedFace,
   perturbations: readonly Perturbation[],
   runner: DescriptorRunner = localDescriptorRunner,
+  supplied: Partial<Record<string, ArrayLike<number>[]>> = {},
 ): Promise<Matrix64> {
   const n = perturbations.length;
-  const descriptorSets = target.screen.featureSets.filter(isDescriptor);
+  for (const [set, rows] of Object.entries(supplied))
+    if (rows && rows.length !== n)
+      throw new EndofaceError('length_mismatch', `${rows.length} ${set} rows for ${n} perturbations`, {
+        set,
+      });
+  const descriptorSets = target.screen.featureSets.filter(isDescriptor).filter((set) => !supplied[set]);
   const usesLayout = target.screen.featureSets.includes('colourmap');
   const changed = perturbations.map((p, k) => (p === null ? -1 : k)).filter((k) => k >= 0);
   // Crops are inpainted a quarter at a time and each quarter handed to the runner at once, so its
@@ -283,6 +290,8 @@ export async function perturbedFeatureRows(
           { greyscale: face.greyscale, labels: face.labels },
         );
       });
+    } else if (supplied[set]) {
+      rows = supplied[set]!;
     } else {
       if (!isDescriptor(set)) throw unsupportedSet(set);
       const desc = (await Promise.all(pending.get(set)!)).flat();

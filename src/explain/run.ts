@@ -22,6 +22,7 @@ import {
 } from './agreement.js';
 import { cohortRegionImportance, type CohortPhoto, type CohortRegionImportance } from './cohort.js';
 import type { RegionBaseline } from './baseline.js';
+import { regionMethodFor } from './attribution.js';
 import { createExplainer, type Explainer, type ExplainOptions, type PhotoExplanation } from './explain.js';
 import { explainTarget } from './perturb.js';
 import { explanationFigures } from './figures.js';
@@ -147,6 +148,7 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
   const bundle = typeof options.model === 'string' ? await loadBundle(options.model) : options.model;
   const target = explainTarget(bundle, options.screen, options.className);
   const className = target.screen.classes[target.classIndex];
+  regionMethodFor(target, options.regionMethod);
   let condition: RoiCondition | undefined;
   if (human) {
     condition = conditionOf(

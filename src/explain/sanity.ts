@@ -10,14 +10,13 @@
 import { REGION_NAMES, type RegionName } from '../face/regions.js';
 import { FittedPipeline, type Matrix64, type SerializedPipeline } from '../model/index.js';
 import { createRandom, type Random } from '../stats/index.js';
-import { attributionFromScores, importanceVector, type RegionAttribution } from './attribution.js';
 import {
-  regionsMask,
-  scorePerturbations,
-  scoreRows,
-  type ExplainTarget,
-  type PreparedFace,
-} from './perturb.js';
+  attributionFromRows,
+  importanceVector,
+  type RegionAttribution,
+  type RegionRows,
+} from './attribution.js';
+import { regionsMask, scorePerturbations, type ExplainTarget, type PreparedFace } from './perturb.js';
 import type { DescriptorRunner } from './descriptor-runner.js';
 import { kendallTauB, spearmanCorrcoef } from './rank-correlation.js';
 
@@ -69,23 +68,25 @@ const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 /**
  * Model-randomisation test on a region attribution: scores the attribution's own feature rows with
  * `draws` randomised screens (seeds seed, seed + 1, …) and correlates each importance vector with
- * the original. No network runs: the masked features are reused.
+ * the original. No network runs: the masked features are reused. `rows` are pixel masking's, or
+ * every method's the attribution used (`attributeRegions`' `rowSets`).
  */
 export function modelRandomisationTest(
   target: ExplainTarget,
   face: PreparedFace,
   attribution: RegionAttribution,
-  rows: Matrix64,
+  rows: Matrix64 | RegionRows,
   options: { draws?: number; seed?: number } = {},
 ): RandomisationTest {
   const draws = options.draws ?? 10;
   const seed = options.seed ?? 1;
   const original = importanceVector(attribution);
+  const rowSets: RegionRows = 'data' in rows ? { pixel: rows } : rows;
   const spearman: (number | null)[] = [];
   const kendall: (number | null)[] = [];
   for (let d = 0; d < draws; d++) {
     const randomised = { ...target, pipeline: randomizeFinalLayer(target.pipeline, seed + d) };
-    const v = importanceVector(attributionFromScores(face, scoreRows(randomised, rows)));
+    const v = importanceVector(attributionFromRows(randomised, face, rowSets));
     const constant = v.every((x) => x === v[0]) || original.every((x) => x === original[0]);
     spearman.push(constant ? null : orNull(spearmanCorrcoef(original, v)));
     kendall.push(constant ? null : orNull(kendallTauB(original, v)));
@@ -126,8 +127,10 @@ const trapezoid = (x: number[], y: number[]): number =>
 
 /**
  * Deletion curve of a region attribution: the score with the k most important regions masked
- * (k = 0 … 14), against the same for random orders. The end points and the single-region masks
- * come from the attribution; the 12 intermediate masks per order cost one descriptor batch.
+ * (k = 0 … 14), against the same for random orders. Regions are always removed by pixel masking,
+ * whichever method ranked them. For a pixel-masking attribution the end points and the
+ * single-region masks come from it, and the 12 intermediate masks per order cost one descriptor
+ * batch; otherwise all 14 are masked.
  */
 export async function deletionCurve(
   target: ExplainTarget,
@@ -149,20 +152,28 @@ export async function deletionCurve(
     }
     orders.push(perm);
   }
-  // Only 2 … n − 1 regions need new masks.
-  const middle = orders.flatMap((o) =>
-    Array.from({ length: n - 2 }, (_, k) => ({
-      mask: regionsMask(face, o.slice(0, k + 2)),
+  // A pixel-masking attribution already has 1 and n regions masked: only 2 … n − 1 need new masks.
+  const reuse = attribution.method === 'region-masking';
+  const first = reuse ? 2 : 1;
+  const count = reuse ? n - 2 : n;
+  const masks = orders.flatMap((o) =>
+    Array.from({ length: count }, (_, k) => ({
+      mask: regionsMask(face, o.slice(0, k + first)),
       source: 'face' as const,
     })),
   );
-  const scores = await scorePerturbations(target, face, middle, options.runner);
-  const curves = orders.map((o, t) => [
-    attribution.score,
-    byName.get(REGION_NAMES[o[0]])!.maskedScore,
-    ...scores.subarray(t * (n - 2), (t + 1) * (n - 2)),
-    attribution.together.allMaskedScore,
-  ]);
+  const scores = await scorePerturbations(target, face, masks, options.runner);
+  const curves = orders.map((o, t) => {
+    const masked = Array.from(scores.subarray(t * count, (t + 1) * count));
+    return reuse
+      ? [
+          attribution.score,
+          byName.get(REGION_NAMES[o[0]])!.maskedScore,
+          ...masked,
+          attribution.together.allMaskedScore,
+        ]
+      : [attribution.score, ...masked];
+  });
   const fraction = Array.from({ length: n + 1 }, (_, k) => k / n);
   const random = fraction.map((_, k) => curves.slice(1).reduce((s, c) => s + c[k], 0) / randomOrders);
   const auc = { mostImportantFirst: trapezoid(fraction, curves[0]), random: trapezoid(fraction, random) };

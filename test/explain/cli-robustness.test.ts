@@ -28,7 +28,7 @@ const ALEX = 'examples/male_alex.jpg';
 const AGATA = 'examples/female_agata.jpg';
 const RATINGS = 'condition,region,rating\ncushing,cheeks,5\ncushing,chin,4\ncushing,nose,3\ncushing,jaw,1\n';
 
-test('explain refuses bad inputs up front: output folder, ratings file, --bootstrap, --baseline', async () => {
+test('explain refuses bad inputs up front: output folder, ratings file, --bootstrap, --baseline, --region-method', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'endoface-explain-robust-'));
   const file = join(dir, 'a-file');
   await writeFile(file, 'x');
@@ -57,6 +57,13 @@ test('explain refuses bad inputs up front: output folder, ratings file, --bootst
     explain([ALEX], out, '--fine', '--no-heatmap'),
     'invalid_option',
     /--fine does nothing with --no-heatmap/,
+  );
+  assertRefused(explain([ALEX], out, '--region-method', 'features'), 'invalid_option', /"feature"/);
+  // The default Cushing screen reads no descriptor network: nothing to occlude inside.
+  assertRefused(
+    explain([ALEX], out, '--region-method', 'feature'),
+    'unsupported_feature_set',
+    /screen "cushing" has none \(morphometrics, colour, colourmap\); use the pixel method/,
   );
   assert.ok(!existsSync(out), 'nothing was written');
 });
