@@ -68,14 +68,23 @@ export function asAttribution(a: SavedAttribution): RegionAttribution {
  * them (the proof's screens: bundle `<sign>@0.0.0`, the default fill).
  */
 export function contrastRanked(run: SavedRun, sign: SignName): RegionAttribution[] {
+  return contrastRankedAttributions(run.phantoms.map(asAttribution), run.controls.map(asAttribution), sign);
+}
+
+/** Phantoms' attributions ranked by contrast to the normal faces' attributions (any region method). */
+export function contrastRankedAttributions(
+  phantoms: readonly RegionAttribution[],
+  controls: readonly RegionAttribution[],
+  sign: SignName,
+): RegionAttribution[] {
   const settings = {
     screen: sign,
     explainedClass: sign,
     bundle: `${sign}@0.0.0`,
     fill: { detail: 'mean-face', sigmaPx: defaultFillSigma(224) },
   };
-  const baseline = regionBaselineOf(run.controls.map(asAttribution), settings);
-  return run.phantoms.map((p) => contrastToBaseline(asAttribution(p), baseline, settings));
+  const baseline = regionBaselineOf(controls, settings);
+  return phantoms.map((p) => contrastToBaseline(p, baseline, settings));
 }
 
 /** What a ranking follows, per region: contrast when ranked by contrast, else importance. */

@@ -115,7 +115,10 @@ export function regionPerturbations(face: PreparedFace): Perturbation[] {
 }
 
 /** Builds the attribution from the scores of {@link regionPerturbations} (any pipeline's scores). */
-export function attributionFromScores(face: PreparedFace, scores: ArrayLike<number>): RegionAttribution {
+export function attributionFromScores(
+  face: Pick<PreparedFace, 'regionPixels'> & { reference: { source: string } },
+  scores: ArrayLike<number>,
+): RegionAttribution {
   const score = scores[0];
   const allMaskedScore = scores[REGION_NAMES.length + 1];
   const regions = REGION_NAMES.map((region, r) => ({
@@ -157,7 +160,7 @@ export function attributionFromRows(
     m && { ...attributionFromScores(face, scoreRows(target, m)), method };
   const pixel = of(rows.pixel, METHOD_NAMES.pixel);
   const feature = of(rows.feature, METHOD_NAMES.feature);
-  if (pixel && feature) return combineAttributions(face, pixel, feature);
+  if (pixel && feature) return combineAttributions(pixel, feature);
   const one = pixel ?? feature;
   if (!one)
     throw new EndofaceError('invalid_input', 'an attribution needs the rows of at least one method', {});
@@ -169,11 +172,7 @@ export function attributionFromRows(
  * the one whose logit importance is the mean of the two methods' (and so for all regions at once).
  * Probability importances would weigh the two by where the score saturates; logits do not.
  */
-export function combineAttributions(
-  face: PreparedFace,
-  pixel: RegionAttribution,
-  feature: RegionAttribution,
-): RegionAttribution {
+export function combineAttributions(pixel: RegionAttribution, feature: RegionAttribution): RegionAttribution {
   const score = pixel.score;
   const masked = (a: RegionAttribution, region: RegionName) =>
     a.regions.find((r) => r.region === region)!.maskedScore;
@@ -186,6 +185,11 @@ export function combineAttributions(
     ...REGION_NAMES.map((r) => mean(masked(pixel, r), masked(feature, r))),
     mean(pixel.together.allMaskedScore, feature.together.allMaskedScore),
   ];
+  const pixels = new Map(pixel.regions.map((r) => [r.region, r.pixels]));
+  const face = {
+    regionPixels: Int32Array.from(REGION_NAMES, (r) => pixels.get(r) ?? 0),
+    reference: { source: pixel.reference },
+  };
   return { ...attributionFromScores(face, scores), method: METHOD_NAMES.combined };
 }
 
