@@ -4,7 +4,8 @@
  * fine 14 × 14 = 196 on fewer photos), plus gradient saliency and the sanity checks, on 10 studio
  * photos (600×800) with a screen over the default feature sets (faceres + morphometrics + colour).
  * The screen's weights are random: the cost does not depend on them, and no training is needed.
- * Targets: region attribution ≤ 2 s, coarse heatmap ≤ 6 s per photo.
+ * Region attribution is also timed with `--region-method feature` and `combined` (the shipped mean
+ * feature map). Targets: region attribution ≤ 2 s, coarse heatmap ≤ 6 s per photo.
  * Usage: npx tsx bench/explain.ts [--workers 2]
  */
 import { cpus, loadavg } from 'node:os';
@@ -20,6 +21,7 @@ import {
   modelRandomisationTest,
   occlusionMap,
   prepareFace,
+  shippedLayerReference,
 } from '../src/explain/index.js';
 import { createDescriptorRunner } from '../src/explain/descriptor-runner.js';
 import { analyzeFace } from '../src/face/index.js';
@@ -42,6 +44,7 @@ const sets: FeatureSetName[] = ['faceres', 'morphometrics', 'colour'];
 const bundle = craftedBundle(sets, randomWeights(sets, 5, 0.02));
 const target = explainTarget(bundle);
 const runner = createDescriptorRunner(WORKERS);
+const layerReference = shippedLayerReference();
 
 const seconds = (t0: number): number => (performance.now() - t0) / 1000;
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
@@ -49,6 +52,8 @@ const times: Record<string, number[]> = {
   detect: [],
   prepare: [],
   regions: [],
+  feature: [],
+  combined: [],
   coarse: [],
   fine: [],
   saliency: [],
@@ -59,6 +64,7 @@ const times: Record<string, number[]> = {
 {
   const face = await prepareFace(bundle, target, await analyzeFace(files[0]));
   await attributeRegions(target, face, runner);
+  await attributeRegions(target, face, runner, { method: 'feature', layerReference });
   await gradientSaliency(target, face);
 }
 for (const [i, file] of files.entries()) {
@@ -71,6 +77,11 @@ for (const [i, file] of files.entries()) {
   t = performance.now();
   const { attribution, rows } = await attributeRegions(target, face, runner);
   times.regions.push(seconds(t));
+  for (const method of ['feature', 'combined'] as const) {
+    t = performance.now();
+    await attributeRegions(target, face, runner, { method, layerReference });
+    times[method].push(seconds(t));
+  }
   t = performance.now();
   await occlusionMap(target, face, 'coarse', runner);
   times.coarse.push(seconds(t));
@@ -103,6 +114,15 @@ console.log(
   row('region attribution (prepare + 14 regions + all; 16 descriptor passes)', attribution, '≤ 2 s'),
 );
 console.log(row('  of which masking and scoring only', times.regions));
+const plus = (v: number[]) => v.map((r, i) => r + times.prepare[i]);
+console.log(
+  row(
+    'region attribution, --region-method feature (1 pass to the layer + 15 through the rest)',
+    plus(times.feature),
+    '≤ 2 s',
+  ),
+);
+console.log(row('region attribution, --region-method combined (both)', plus(times.combined), '≤ 2 s'));
 console.log(row('occlusion heatmap, coarse 7 × 7 (49 passes)', times.coarse, '≤ 6 s'));
 console.log(row('occlusion heatmap, fine 14 × 14 (196 passes)', times.fine));
 console.log(row('gradient saliency through faceres', times.saliency));

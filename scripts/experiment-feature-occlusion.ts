@@ -39,6 +39,7 @@ import {
   type SavedRun,
 } from './lib/pointing-game-saved.js';
 import { combineAttributions } from '../src/explain/attribution.js';
+import { DECISIVE_LEAD_LOGIT } from '../src/explain/lead.js';
 import { strictHit, tiedFirst } from './lib/pointing-game-screen.js';
 import { hitCell, totalHits, totalN } from './lib/pointing-game-screens-report.js';
 import { targetsOf } from './lib/pointing-game-tables.js';
@@ -181,6 +182,8 @@ function play(splitName: string) {
     Record<SignName, { hits: number; n: number; misses: Record<string, number> }>
   >;
   for (const r of RANKINGS) hits[r] = {} as (typeof hits)[Ranking];
+  // The library's combined ranking's decisive explanations (lead.ts), and the hits among them.
+  const decisive = {} as Record<SignName, { decisive: number; hits: number }>;
   for (const sign of SIGN_NAMES) {
     const t = trainingOf(split, sign, [...SETS]);
     const model = VARIANTS[0].train(t);
@@ -215,6 +218,7 @@ function play(splitName: string) {
     // The library's combined method, photo by photo, then contrasted as `--baseline` contrasts it.
     const combined = (group: 'phantoms' | 'controls') =>
       pixel[group].map((p, i) => combineAttributions(asAttribution(p), asAttribution(feature[group][i])));
+    const library = contrastRankedAttributions(combined('phantoms'), combined('controls'), sign);
     const ranked: Record<Ranking, Values[]> = {
       'pixel masking': pixel.phantoms.map((p) => rankingValues(asAttribution(p))),
       'pixel masking, contrast to normal faces': pixelContrast,
@@ -224,11 +228,12 @@ function play(splitName: string) {
         const f = byRegion(featureContrast[i]);
         return v.map((x) => ({ region: x.region, value: (x.value + f[x.region]) / 2 }));
       }),
-      'combined, contrast (`explain --region-method combined --baseline`)': contrastRankedAttributions(
-        combined('phantoms'),
-        combined('controls'),
-        sign,
-      ).map(rankingValues),
+      'combined, contrast (`explain --region-method combined --baseline`)': library.map(rankingValues),
+    };
+    const led = library.filter((a) => a.lead.decisive);
+    decisive[sign] = {
+      decisive: led.length,
+      hits: led.filter((a) => strictHit(rankingValues(a), targetsOf(sign))).length,
     };
     for (const ranking of RANKINGS) {
       const misses: Record<string, number> = {};
@@ -241,11 +246,12 @@ function play(splitName: string) {
       hits[ranking][sign] = { hits: h, n: ranked[ranking].length, misses };
     }
   }
-  return hits;
+  return { hits, decisive };
 }
 
 await saveRows();
-const results = Object.fromEntries(SPLIT_NAMES.map((name) => [name, play(name)]));
+const played = Object.fromEntries(SPLIT_NAMES.map((name) => [name, play(name)]));
+const results = Object.fromEntries(SPLIT_NAMES.map((name) => [name, played[name].hits]));
 if (FINE)
   console.log(
     JSON.stringify(
@@ -315,6 +321,15 @@ lines.push(
   "  afterwards (the same idea as the fifth, in the library's form). On the development split the four feature",
   `  rankings got ${FEATURE_RANKINGS.map((r) => totalHits(results.development[r])).join(', ')} hits.`,
   ...below90(),
+  ...SPLIT_NAMES.map((name) => {
+    const d = played[name].decisive;
+    const sum = (k: 'decisive' | 'hits') => SIGN_NAMES.reduce((a, sg) => a + d[sg][k], 0);
+    return (
+      `- Decisive explanations of the combined ranking (lead ≥ ${DECISIVE_LEAD_LOGIT} logits), ${name} split: ` +
+      `${sum('decisive')} of ${totalN(results[name][RANKINGS[5]])}, the changed region first in ${sum('hits')} ` +
+      `(${SIGN_NAMES.map((sg) => `${sg} ${d[sg].hits}/${d[sg].decisive}`).join(', ')}).`
+    );
+  }),
   '',
 );
 writeFileSync(OUT, lines.join('\n'));
