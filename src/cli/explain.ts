@@ -30,7 +30,7 @@ export interface ExplainFlags {
   fillDetail: string;
   admit: string;
   baseline?: string;
-  regionMethod: string;
+  regionMethod?: string;
 }
 
 /** A whole-number flag in [0, max]; the error names the flag, the value received and the range. */
@@ -66,7 +66,10 @@ export function parseExplainFlags(inputs: string[], flags: ExplainFlags): Explai
     fillDetail: lookUpOption('--fill-detail', flags.fillDetail, FILL_DETAILS),
     admit: flags.admit.split(',').map((v) => lookUpOption('--admit', v.trim(), QUALITY_STATUSES)),
     baseline: flags.baseline,
-    regionMethod: lookUpOption('--region-method', flags.regionMethod, REGION_METHODS),
+    regionMethod:
+      flags.regionMethod === undefined
+        ? undefined
+        : lookUpOption('--region-method', flags.regionMethod, REGION_METHODS),
   };
 }
 

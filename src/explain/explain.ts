@@ -110,8 +110,9 @@ export interface ExplainOptions {
    */
   baseline?: RegionBaseline;
   /**
-   * How regions are hidden from the descriptor networks (attribution.ts): `pixel` (default),
-   * `feature` (inside the network) or `combined` (both, averaged).
+   * How regions are hidden from the descriptor networks (attribution.ts): `pixel`, `feature`
+   * (inside the network) or `combined` (both, averaged). Default: `combined` for a screen that reads
+   * FaceRes (not isotonic-calibrated), else `pixel` (`regionMethodFor`).
    */
   regionMethod?: RegionMethod;
   /**

@@ -110,11 +110,20 @@ test('combined averages the two methods’ logit importances; sanity checks run 
 
 test('region methods are refused where they cannot work', () => {
   const target = explainTarget(bundle);
-  assert.equal(regionMethodFor(target), 'pixel');
+  // By default: combined where a FaceRes network can be occluded, pixel masking elsewhere.
+  assert.equal(regionMethodFor(target), 'combined');
   assert.throws(() => regionMethodFor(target, 'features'), /invalid_option|did you mean "feature"/);
   const morph = explainTarget(
     craftedBundle(['morphometrics'], { 'morphometrics.noseWidthToInterocular': 1 }),
   );
+  assert.equal(regionMethodFor(morph), 'pixel');
+  const isotonic = {
+    ...target,
+    pipeline: Object.assign(Object.create(target.pipeline), { calibrator: { method: 'isotonic' } }),
+  };
+  assert.equal(regionMethodFor(isotonic), 'pixel');
+  assert.throws(() => regionMethodFor(isotonic, 'combined'), /isotonic regression/);
+  assert.equal(regionMethodFor(isotonic, 'feature'), 'feature');
   assert.throws(
     () => regionMethodFor(morph, 'combined'),
     (e: { code?: string; message: string }) =>
@@ -195,17 +204,31 @@ test('a feature-occlusion baseline carries its normal faces’ map; a pixel base
 
   const pixel = await createExplainer({
     model: bundle,
+    regionMethod: 'pixel',
     heatmap: 'none',
     saliency: false,
     sanity: false,
     workers: 0,
   });
   const pixelBaseline = (await pixel.measureBaseline([{ file: NORMALS[0] }])).baseline;
+  assert.equal(pixelBaseline.layerReference, undefined);
   assert.throws(() => feature.useBaseline(pixelBaseline), /region method pixel, not .*region method feature/);
-  await Promise.all([feature.dispose(), pixel.dispose()]);
+  // The default explainer of a FaceRes screen combines both, towards the shipped map.
+  const auto = await createExplainer({
+    model: bundle,
+    heatmap: 'none',
+    saliency: false,
+    sanity: false,
+    workers: 0,
+  });
+  const e = (await auto.explain(PHOTO)).explanation;
+  assert.equal(e.masking.regionMethod, 'combined');
+  assert.equal(e.regions.method, 'region-masking+feature-occlusion');
+  assert.equal(e.regions.layerReference?.n, 140);
+  await Promise.all([feature.dispose(), pixel.dispose(), auto.dispose()]);
 });
 
-test('endoface explain --region-method combined on the default acromegaly screen occludes all three FaceRes networks', async () => {
+test('endoface explain on the default acromegaly screen combines both methods by default, occluding all three FaceRes networks', async () => {
   const out = await mkdtemp(join(tmpdir(), 'endoface-region-method-'));
   const r = runCli([
     'explain',
@@ -213,8 +236,6 @@ test('endoface explain --region-method combined on the default acromegaly screen
     'models/default',
     '--screen',
     'acromegaly',
-    '--region-method',
-    'combined',
     'examples/male_alex.jpg',
     '-o',
     out,
