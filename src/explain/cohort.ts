@@ -41,6 +41,8 @@ export interface CohortRegionSummary {
 export interface CohortRegionImportance {
   /** What the values are: probability-scale importance, or logit contrast to normal faces. */
   rankedBy: 'importance' | 'contrast';
+  /** How the regions were hidden (`RegionAttribution.method`), the same for every photo. */
+  method: RegionAttribution['method'];
   byClass: {
     label: string;
     photos: number;
@@ -64,8 +66,16 @@ export function cohortRegionImportance(photos: readonly CohortPhoto[]): CohortRe
       'a cohort mixes photos ranked by importance and by contrast to normal faces; explain them alike',
       {},
     );
+  const method = photos[0]?.regions.method ?? 'region-masking';
+  if (photos.some((p) => p.regions.method !== method))
+    throw new EndofaceError(
+      'invalid_input',
+      `a cohort mixes region methods (${[...new Set(photos.map((p) => p.regions.method))].join(', ')}); explain them alike`,
+      {},
+    );
   return {
     rankedBy,
+    method,
     byClass: labels.map((label) => {
       const members = photos.filter((p) => (p.label ?? 'all') === label);
       const bySubject = new Map<string, Float64Array[]>();

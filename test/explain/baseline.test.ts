@@ -102,6 +102,17 @@ test('the baseline is the per-region median logit importance over normal faces; 
     { code: 'invalid_input' },
   );
   assert.equal(cohortRegionImportance([{ file: 'a', regions: c }]).rankedBy, 'contrast');
+  // Nor two region methods.
+  const occluded = { ...face, method: 'feature-occlusion' as const };
+  assert.throws(
+    () =>
+      cohortRegionImportance([
+        { file: 'a', regions: occluded },
+        { file: 'b', regions: face },
+      ]),
+    /mixes region methods \(feature-occlusion, region-masking\)/,
+  );
+  assert.equal(cohortRegionImportance([{ file: 'a', regions: occluded }]).method, 'feature-occlusion');
   assert.throws(() => regionBaselineOf([], TARGET), { code: 'empty_dataset' });
 });
 
