@@ -327,8 +327,8 @@ async function run(): Promise<Results> {
 
 /**
  * The full explanation (regions, coarse heatmap, saliency, sanity checks) of the first held-out
- * phantom of a sign, with the default feature sets, by pixel masking (the proof's method); its three figures side by side in
- * docs/figures/explain-example.png and the numbers in the cache (example.json).
+ * phantom of a sign, with the default feature sets, by pixel masking (the proof's method); its three
+ * figures side by side in docs/figures/explain-example.png and the numbers in the cache (example.json).
  */
 async function example(sign: SignName): Promise<void> {
   const c = await cohortOf(sign);
