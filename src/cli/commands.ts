@@ -231,7 +231,7 @@ export function register(program: Command): void {
     )
     .option(
       '--region-method <method>',
-      "how a region is hidden from the descriptor networks: pixel (inpainted) | feature (occluded inside the network, towards normal faces' mean feature map) | combined (both, averaged); default combined when the screen reads a FaceRes network, else pixel",
+      "how a region is hidden from the descriptor networks: pixel (inpainted) | feature (occluded inside the network, towards normal faces' mean feature map) | combined (both, averaged); default combined when the screen reads a FaceRes network (not isotonic-calibrated), else pixel",
     )
     .addOption(workersOption('2'))
     .action(async (inputs: string[], opts) => {

@@ -282,7 +282,8 @@ export async function attributeRegions(
       await featureOccludedRows(target, face, layerReference!),
     );
   const attribution = attributionFromRows(target, face, rowSets);
-  if (layerReference) attribution.layerReference = { source: layerReference.source, n: layerReference.n };
+  if (method !== 'pixel')
+    attribution.layerReference = { source: layerReference!.source, n: layerReference!.n };
   if (target.pipeline.calibrator.method === 'isotonic') {
     // Stepped scores (exactly 0 or 1 on whole stretches) make logit differences 0 or ±41: no lead to read.
     attribution.lead = unreadableLead(

@@ -108,10 +108,18 @@ export function assertBaselineFits(
     );
   const want = `screen "${settings.screen}", class "${settings.explainedClass}", bundle ${settings.bundle}, fill ${settings.fill.detail} σ ${settings.fill.sigmaPx}, region method ${settings.regionMethod ?? 'pixel'}`;
   const got = `screen "${b.screen}", class "${b.explainedClass}", bundle ${b.bundle}, fill ${b.fill!.detail} σ ${b.fill!.sigmaPx}, region method ${b.regionMethod ?? 'pixel'}`;
+  const method = b.regionMethod ?? 'pixel';
   if (got !== want)
     throw new EndofaceError(
       'invalid_option',
-      `the region baseline was measured for ${got}, not ${want}; measure it again with these settings`,
+      `the region baseline was measured for ${got}, not ${want}; ${method !== (settings.regionMethod ?? 'pixel') ? `explain with --region-method ${method} (regionMethod), or ` : ''}measure it again with these settings`,
+      { parameter: 'baseline' },
+    );
+  // Feature occlusion's contrast is only meaningful towards the map the baseline was measured with.
+  if (method !== 'pixel' && b.layerReference === undefined)
+    throw new EndofaceError(
+      'invalid_option',
+      `the region baseline (region method ${method}) has no mean feature map (layerReference); measure it again`,
       { parameter: 'baseline' },
     );
 }

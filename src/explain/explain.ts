@@ -38,6 +38,7 @@ import {
 } from './attribution.js';
 import {
   createLayerAccumulator,
+  leaveOneOut,
   parseLayerReference,
   serializeLayerReference,
   shippedLayerReference,
@@ -250,11 +251,18 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
     regionMethod: regionMethodFor(target, options.regionMethod),
   };
   const featureMethod = explained.regionMethod !== 'pixel';
-  /** The reference without a baseline's: the caller's, else the shipped one (read when first needed). */
-  const ownReference = (): LayerReference | undefined =>
-    featureMethod ? (options.layerReference ?? shippedLayerReference()) : undefined;
-  let regions: RegionSettings = { method: explained.regionMethod, layerReference: ownReference() };
   let baseline: RegionBaseline | undefined;
+  let baselineReference: LayerReference | undefined;
+  /**
+   * How regions are hidden now: feature occlusion towards the baseline's map (both sides of the
+   * contrast alike), else the caller's, else the shipped one (read only when first needed).
+   */
+  const regions = (): RegionSettings => ({
+    method: explained.regionMethod,
+    layerReference: featureMethod
+      ? (baselineReference ?? options.layerReference ?? shippedLayerReference())
+      : undefined,
+  });
   const useBaseline = (b: RegionBaseline | undefined): void => {
     if (b !== undefined) {
       assertContrastable(target);
@@ -264,8 +272,14 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
       featureMethod && b?.layerReference
         ? parseLayerReference(b.layerReference, "the baseline's mean feature map")
         : undefined;
+    if (fromBaseline && options.layerReference)
+      throw new EndofaceError(
+        'invalid_option',
+        'a baseline measured by feature occlusion brings its own mean feature map; give the baseline or layerReference, not both',
+        { parameter: 'layerReference' },
+      );
     baseline = b;
-    regions = { method: explained.regionMethod, layerReference: fromBaseline ?? ownReference() };
+    baselineReference = fromBaseline;
   };
   useBaseline(options.baseline);
   /** Decode, find the face, refuse a status outside `admit`, and prepare it for masking. */
@@ -294,38 +308,58 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
     useBaseline,
     async measureBaseline(photos, onProgress) {
       assertContrastable(target);
+      let layerReference: LayerReference | undefined;
       const attributions: RegionAttribution[] = [];
       const failed: { file: string; code: string; message: string }[] = [];
-      // Feature occlusion first needs these faces' mean feature map: every face is prepared (and its
-      // maps summed) before any is attributed, so progress counts two steps a photo.
-      const steps = featureMethod ? 2 * photos.length : photos.length;
-      const accumulator = featureMethod
-        ? createLayerAccumulator(target.screen.featureSets.filter(isOccludable))
-        : undefined;
-      const faces: { file: string; face: PreparedFace }[] = [];
-      for (const [i, p] of photos.entries()) {
-        onProgress?.(i, steps, p.file);
+      const attempt = async (file: string, work: () => Promise<void>): Promise<boolean> => {
         try {
-          const { face } = await prepare(p.file, { sex: p.sex, age: p.age });
-          if (accumulator) {
-            await accumulator.add(face.aligned.image);
-            faces.push({ file: p.file, face });
-          } else attributions.push((await attributeRegions(target, face, runner, regions)).attribution);
+          await work();
+          return true;
         } catch (e) {
           if (!isEndofaceError(e)) throw e;
-          failed.push({ file: p.file, code: e.code, message: e.message });
+          failed.push({ file, code: e.code, message: e.message });
+          return false;
         }
-      }
-      let layerReference: LayerReference | undefined;
-      if (accumulator && accumulator.count > 0) {
-        layerReference = accumulator.result(`${accumulator.count} normal photos of the baseline`);
-        for (const [i, { file, face }] of faces.entries()) {
-          onProgress?.(photos.length + i, steps, file);
-          const settings = { method: explained.regionMethod, layerReference };
-          attributions.push((await attributeRegions(target, face, runner, settings)).attribution);
+      };
+      const covariatesOf = (p: BaselinePhoto) => ({ sex: p.sex, age: p.age });
+      if (!featureMethod) {
+        for (const [i, p] of photos.entries()) {
+          onProgress?.(i, photos.length, p.file);
+          await attempt(p.file, async () => {
+            const { face } = await prepare(p.file, covariatesOf(p));
+            attributions.push((await attributeRegions(target, face, runner, regions())).attribution);
+          });
         }
+        onProgress?.(photos.length, photos.length, '');
+      } else {
+        // Feature occlusion first needs these faces' mean feature map: a first pass sums the maps
+        // (no face kept, so memory does not grow with the photos), a second attributes each face
+        // towards the mean of the others, as an explained photo is occluded towards faces not its own.
+        const steps = 2 * photos.length;
+        const ids = target.screen.featureSets.filter(isOccludable);
+        const accumulator = createLayerAccumulator(ids);
+        const usable: BaselinePhoto[] = [];
+        for (const [i, p] of photos.entries()) {
+          onProgress?.(i, steps, p.file);
+          const ok = await attempt(p.file, async () => {
+            await accumulator.add((await prepare(p.file, covariatesOf(p))).face.aligned.image);
+          });
+          if (ok) usable.push(p);
+        }
+        if (usable.length > 0) {
+          layerReference = accumulator.result(`${usable.length} normal photos of the baseline`);
+          for (const [i, p] of usable.entries()) {
+            onProgress?.(photos.length + i, steps, p.file);
+            await attempt(p.file, async () => {
+              const { face } = await prepare(p.file, covariatesOf(p));
+              const reference = await leaveOneOut(layerReference!, ids, face.aligned.image);
+              const settings = { method: explained.regionMethod, layerReference: reference };
+              attributions.push((await attributeRegions(target, face, runner, settings)).attribution);
+            });
+          }
+        }
+        onProgress?.(steps, steps, '');
       }
-      onProgress?.(steps, steps, '');
       if (attributions.length === 0)
         throw new EndofaceError(
           'empty_dataset',
@@ -348,7 +382,7 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
         totalMs: 0,
       };
       let t = performance.now();
-      const masked = await attributeRegions(target, face, runner, regions);
+      const masked = await attributeRegions(target, face, runner, regions());
       const { rows, rowSets } = masked;
       const ranked =
         baseline !== undefined
@@ -399,10 +433,12 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
         },
         masking: {
           regionMethod: explained.regionMethod,
-          fill: `descriptor input: normalized-convolution inpainting from the surrounding face pixels (grid cells: all surrounding pixels)${face.fill.detail ? " plus the mean face's fine detail" : ''}`,
-          ...(regions.layerReference
+          // Pixel masking's fill: every region under `pixel` and `combined`; under `feature`, the
+          // networks without an occlusion layer, the colour layout, the heatmap and the deletion curve.
+          fill: `${explained.regionMethod === 'feature' ? 'pixels (networks without an occlusion layer, colour layout, heatmap, deletion curve)' : 'descriptor input'}: normalized-convolution inpainting from the surrounding face pixels (grid cells: all surrounding pixels)${face.fill.detail ? " plus the mean face's fine detail" : ''}`,
+          ...(attribution.layerReference
             ? {
-                featureOcclusion: `regions of ${target.screen.featureSets.filter(isOccludable).join(', ')} occluded inside the network: their cells of the 14 × 14 feature map moved to the mean map of ${regions.layerReference.source}${explained.regionMethod === 'combined' ? '; averaged with pixel masking on the logit scale' : ''} (heatmap, saliency and deletion curve still work on pixels)`,
+                featureOcclusion: `regions of ${target.screen.featureSets.filter(isOccludable).join(', ')} occluded inside the network: their cells of the 14 × 14 feature map moved to the mean map of ${attribution.layerReference.source}${explained.regionMethod === 'combined' ? '; averaged with pixel masking on the logit scale (maskedScore: the score whose logit importance is the mean of the two)' : ''} (heatmap, saliency and deletion curve work on pixels)`,
               }
             : {}),
           fillSigmaPx: face.fill.sigmaPx!,

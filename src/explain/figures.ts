@@ -29,8 +29,8 @@ export async function explanationFigures(result: ExplainResult, maxSide = 1024):
       overlayRegions(photo, m, face.labels, e.alignment.cropSize, values),
       {
         title: contrast
-          ? `Δ logit P(${cls}) when masked, minus its effect on normal faces`
-          : `Δ P(${cls}) when the region is masked`,
+          ? `Δ logit P(${cls}) when hidden, minus its effect on normal faces`
+          : `Δ P(${cls}) when the region is hidden`,
       },
       maxSide,
     ),

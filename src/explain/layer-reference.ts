@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { EndofaceError } from '../errors.js';
+import { descriptorVersion } from '../features/descriptors.js';
 import type { RgbImage } from '../image/index.js';
 import {
   isOccludable,
@@ -32,7 +33,8 @@ export interface SerializedLayerReference {
   source: string;
   n: number;
   licence?: string;
-  maps: Partial<Record<OccludableDescriptor, { node: string; float32: string }>>;
+  /** `model`: the network's version (descriptorVersion) the map was measured with. */
+  maps: Partial<Record<OccludableDescriptor, { node: string; model: string; float32: string }>>;
 }
 
 /** Sums feature maps crop by crop (no map kept), then gives their mean. */
@@ -61,11 +63,32 @@ export function createLayerAccumulator(ids: readonly OccludableDescriptor[]) {
   };
 }
 
+/**
+ * A mean map without one of its faces (`crop`): (n·mean − own) / (n − 1), so that a face of a
+ * baseline is occluded towards the others, as any explained photo is. With n = 1 there are no others:
+ * the map is returned as it is.
+ */
+export async function leaveOneOut(
+  ref: LayerReference,
+  ids: readonly OccludableDescriptor[],
+  crop: RgbImage,
+): Promise<LayerReference> {
+  if (ref.n < 2) return ref;
+  const maps: LayerReference['maps'] = { ...ref.maps };
+  for (const id of ids) {
+    const [own] = await layerActivations(id, [crop]);
+    const mean = ref.maps[id]!;
+    maps[id] = Float32Array.from(mean, (v, i) => (ref.n * v - own[i]) / (ref.n - 1));
+  }
+  return { ...ref, n: ref.n - 1, maps };
+}
+
 export function serializeLayerReference(ref: LayerReference): SerializedLayerReference {
   const maps: SerializedLayerReference['maps'] = {};
   for (const [id, map] of Object.entries(ref.maps) as [OccludableDescriptor, Float32Array][])
     maps[id] = {
       node: OCCLUSION_LAYERS[id].node,
+      model: descriptorVersion(id),
       float32: Buffer.from(map.buffer, map.byteOffset, map.byteLength).toString('base64'),
     };
   return {
@@ -96,6 +119,11 @@ export function parseLayerReference(value: unknown, what = 'layer reference'): L
     if (!isOccludable(id)) bad(`no occlusion layer for network "${id}"`);
     const { node, grid, channels } = OCCLUSION_LAYERS[id as OccludableDescriptor];
     if (m?.node !== node) bad(`${id}'s map is of layer ${m?.node}, not ${node}`);
+    // A map measured with another version of the network describes other features.
+    if (m!.model !== descriptorVersion(id as OccludableDescriptor))
+      bad(
+        `${id}'s map was measured with ${m!.model}, not ${descriptorVersion(id as OccludableDescriptor)}; measure it again`,
+      );
     const bytes = Buffer.from(m!.float32 ?? '', 'base64');
     if (bytes.length !== grid * grid * channels * 4)
       bad(

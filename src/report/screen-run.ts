@@ -41,8 +41,10 @@ export interface ScreenResult {
   warnings?: { code: string; message: string }[];
   /** Regions that deviate most from normal faces of the same sex and age band, highest percentile first. */
   topRegions: { region: RegionName; label: string; percentile: number; signs: string[] }[];
-  /** Per screen: the regions whose masking lowers its probability most (region attribution), most important first. */
+  /** Per screen: the regions whose hiding lowers its probability most (region attribution), most important first. */
   drivers: Record<string, { region: RegionName; label: string; importance: number }[]>;
+  /** Per screen: how the regions were hidden (`pixel`, or `combined` for a screen that reads FaceRes; explain.ts). */
+  driverMethod: Record<string, string>;
   /** Per screen: how clearly the first driver leads the next structure (`decisive` from 1.5 logits, see lead.ts). */
   driverLead: Record<string, RankingLead>;
   reference?: string;
@@ -61,8 +63,8 @@ export interface ScreenRunOptions {
   onProgress?: (stage: 'features' | 'explain', done: number, total: number) => void;
   /**
    * Explanations of each screen's score per scored photo (written with `outDir`): `regions` (region
-   * masking, ≈ 1–2 s per screen), `coarse` / `fine` (plus an occlusion heatmap, ≈ 5 / 20 s), `none`.
-   * Default `regions`.
+   * attribution by the explainer's default method, ≈ 1–3 s per screen), `coarse` / `fine` (plus an
+   * occlusion heatmap, ≈ 5 / 20 s), `none`. Default `regions`.
    */
   explain?: 'regions' | 'coarse' | 'fine' | 'none';
 }
@@ -120,6 +122,7 @@ function toResult(p: PhotoPrediction, topN: number): ScreenResult {
     conditions,
     topRegions,
     drivers: {},
+    driverMethod: {},
     driverLead: {},
     reference: p.normative ? `${p.normative.reference.stratum} (n = ${p.normative.reference.n})` : undefined,
     figures: {},
@@ -145,6 +148,7 @@ async function explainPhoto(
       .slice(0, topN)
       .map((x) => ({ region: x.region, label: x.label, importance: x.importance }));
     result.driverLead[name] = r.explanation.regions.lead;
+    result.driverMethod[name] = r.explanation.masking.regionMethod;
     const figures = await explanationFigures(r);
     const regionsPath = join(outDir, 'photos', `${stem}.${name}.regions.png`);
     await writeFile(regionsPath, figures.regions);

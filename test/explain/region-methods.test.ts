@@ -74,6 +74,32 @@ test('feature occlusion: towards the face’s own map nothing moves; hand-crafte
   assert.notDeepEqual(f.data.subarray(f.cols, 2 * f.cols), pixel.rows.data.subarray(f.cols, 2 * f.cols));
 });
 
+test('the other FaceRes networks: towards their own map nothing moves; the lower-face one ignores the regions outside its box', async () => {
+  const a = await analyzeFace(PHOTO);
+  for (const id of ['faceres-deep', 'faceres-lower'] as const) {
+    const crafted = craftedBundle([id], randomWeights([id], 11, 0.2));
+    const target = explainTarget(crafted);
+    const face = await prepareFace(crafted, target, a);
+    const [own] = await layerActivations(id, [face.aligned.image]);
+    const self: LayerReference = { method: 'mean-layer-map', source: 'self', n: 1, maps: { [id]: own } };
+    const still = await attributeRegions(target, face, undefined, {
+      method: 'feature',
+      layerReference: self,
+    });
+    for (const r of still.attribution.regions) assert.ok(Math.abs(r.importance) < 1e-4, `${id} ${r.region}`);
+    const moved = await attributeRegions(target, face, undefined, {
+      method: 'feature',
+      layerReference: shippedLayerReference(),
+    });
+    const importance = new Map(moved.attribution.regions.map((r) => [r.region, r.importance]));
+    assert.ok(Math.abs(importance.get('lips')!) > 1e-4, `${id} lips ${importance.get('lips')}`);
+    // The lower face's box starts below the eyes: the forehead and brows are not in what it sees.
+    if (id === 'faceres-lower')
+      for (const r of ['forehead', 'browRidge'] as const) assert.equal(importance.get(r), 0, `${id} ${r}`);
+    else assert.notEqual(importance.get('forehead'), 0);
+  }
+});
+
 test('combined averages the two methods’ logit importances; sanity checks run on it; the deletion curve masks pixels', async () => {
   const target = explainTarget(bundle);
   const face = await prepareFace(bundle, target, await analyzeFace(PHOTO));
@@ -90,6 +116,8 @@ test('combined averages the two methods’ logit importances; sanity checks run 
     const got = logitImportance(c.score, m.get(region)!);
     assert.ok(Math.abs(got - want) < 1e-9, `${region}: ${got} vs ${want}`);
   }
+  const all = (x: typeof c) => logitImportance(c.score, x.together.allMaskedScore);
+  assert.ok(Math.abs(all(c) - (all(pixel) + all(feature)) / 2) < 1e-9);
   // The feature ranking differs from the pixel one somewhere (a different way of hiding).
   assert.notDeepEqual(
     feature.regions.map((r) => r.region),
@@ -165,6 +193,8 @@ test('a mean feature map survives JSON and a damaged one is refused; the shipped
   assert.throws(() => parseLayerReference(wrongLayer), /of layer conv_pw_5/);
   assert.throws(() => parseLayerReference({ ...json, maps: { mobilefacenet: {} } }), /no occlusion layer/);
   assert.throws(() => parseLayerReference({ method: 'x' }), /not a mean feature map/);
+  const otherModel = { ...json, maps: { faceres: { ...json.maps.faceres, model: 'faceres+human@0.1' } } };
+  assert.throws(() => parseLayerReference(otherModel), /measured with faceres\+human@0\.1, not faceres\+/);
 });
 
 test('a feature-occlusion baseline carries its normal faces’ map; a pixel baseline is refused for it', async () => {
@@ -212,7 +242,21 @@ test('a feature-occlusion baseline carries its normal faces’ map; a pixel base
   });
   const pixelBaseline = (await pixel.measureBaseline([{ file: NORMALS[0] }])).baseline;
   assert.equal(pixelBaseline.layerReference, undefined);
-  assert.throws(() => feature.useBaseline(pixelBaseline), /region method pixel, not .*region method feature/);
+  assert.throws(
+    () => feature.useBaseline(pixelBaseline),
+    /region method pixel, not .*region method feature; explain with --region-method pixel/,
+  );
+  // A feature baseline must bring its map, and then no other map may be given.
+  const { layerReference: _dropped, ...mapless } = baseline;
+  assert.throws(() => feature.useBaseline(mapless), /has no mean feature map/);
+  const explicit = await createExplainer({
+    model: bundle,
+    regionMethod: 'feature',
+    layerReference: shippedLayerReference(),
+    workers: 0,
+  });
+  assert.throws(() => explicit.useBaseline(baseline), /give the baseline or layerReference, not both/);
+  await explicit.dispose();
   // The default explainer of a FaceRes screen combines both, towards the shipped map.
   const auto = await createExplainer({
     model: bundle,
