@@ -285,7 +285,8 @@ const lines = [
   '`endoface explain --region-method feature --baseline <those photos>` computes (the reference map is then the',
   "baseline photos' own, as here). The fifth ranking averages the two contrasts; the last two are the library's",
   '`combined` method — the two logit importances averaged per photo — as it is, and contrasted to normal faces',
-  'treated the same way (`--region-method combined --baseline`). Bold: ≥ 90 %.',
+  'treated the same way (`--region-method combined --baseline`; the replay occludes the normal faces towards a mean',
+  "that includes their own map, 1/70 of it, where `--baseline` uses the others' mean). Bold: ≥ 90 %.",
   '',
 ];
 for (const name of SPLIT_NAMES) {

@@ -17,6 +17,7 @@ interface Result {
   topRegions: { region: string; percentile: number }[];
   drivers: Record<string, { region: string; importance: number }[]>;
   driverLead: Record<string, { over: string; logit: number; decisive: boolean }>;
+  driverMethod: Record<string, string>;
   figures: Record<string, { regions: string }>;
 }
 
@@ -56,6 +57,8 @@ test('screen runs the whole system on the bundled examples', async () => {
       assert.ok(lead.logit >= 0 && lead.over !== first && lead.over !== twin, JSON.stringify(lead));
       assert.equal(lead.decisive, lead.logit >= 1.5 && x.drivers[c][0].importance > 0);
       assert.ok(existsSync(x.figures[c].regions), x.figures[c].regions);
+      // The acromegaly screen reads FaceRes: its regions are hidden both ways; Cushing's on the pixels.
+      assert.equal(x.driverMethod[c], c === 'acromegaly' ? 'combined' : 'pixel');
     }
     assert.equal(x.topRegions.length, 3);
   }
