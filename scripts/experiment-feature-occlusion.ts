@@ -18,7 +18,6 @@ import {
   descriptorsFromLayer,
   layerActivations,
   meanActivation,
-  FACERES_FINE_LAYER,
   OCCLUSION_LAYERS,
   occludedDescriptors,
 } from '../src/explain/feature-occlusion.js';
@@ -45,16 +44,12 @@ import { hitCell, totalHits, totalN } from './lib/pointing-game-screens-report.j
 import { targetsOf } from './lib/pointing-game-tables.js';
 import { VARIANTS } from './lib/pointing-game-variants.js';
 
-// FO_LAYER=fine: FaceRes's 28 × 28 map instead (cached and reported apart).
-const FINE = process.env.FO_LAYER === 'fine';
-const DIR = join(CACHE, FINE ? 'feature-occlusion-fine' : 'feature-occlusion');
-const OUT = FINE
-  ? '/tmp/experiment-feature-occlusion-fine.md'
-  : join(ROOT, 'docs', 'experiment-feature-occlusion.md');
+const DIR = join(CACHE, 'feature-occlusion');
+const OUT = join(ROOT, 'docs', 'experiment-feature-occlusion.md');
 const SETS = ['faceres', 'morphometrics', 'colour'] as const;
 const R = REGION_NAMES.length;
 const DIMS = DESCRIPTOR_MODELS.faceres.dims;
-const LAYER = FINE ? FACERES_FINE_LAYER : OCCLUSION_LAYERS.faceres;
+const LAYER = OCCLUSION_LAYERS.faceres;
 const ROWS = manifestRows();
 const { readOnce, trainingOf } = createReplay(ROWS);
 const SPLIT_NAMES = Object.keys(SPLITS);
@@ -66,7 +61,7 @@ async function layerOf(file: string) {
   const a = await analyzeFace(file);
   if (!a.aligned) return undefined;
   const { width, height } = a.aligned.image;
-  const [map] = await layerActivations('faceres', [a.aligned.image], LAYER);
+  const [map] = await layerActivations('faceres', [a.aligned.image]);
   const shares = cellShares(regionLabelMap(a.aligned.meshCrop, width, height), width, height, LAYER.grid);
   return { map, shares };
 }
@@ -99,9 +94,9 @@ async function saveRows(): Promise<void> {
       const l = group === 'controls' ? controlLayers.get(row.file) : await layerOf(row.file);
       const values = new Float32Array(l ? (1 + SPLIT_NAMES.length * R) * DIMS : 0);
       if (l) {
-        const rowsOut = await descriptorsFromLayer('faceres', l.map, 1, LAYER);
+        const rowsOut = await descriptorsFromLayer('faceres', l.map, 1);
         for (const ref of references)
-          rowsOut.push(...(await occludedDescriptors('faceres', l.map, l.shares, ref, LAYER)));
+          rowsOut.push(...(await occludedDescriptors('faceres', l.map, l.shares, ref)));
         rowsOut.forEach((d, k) => values.set(d, k * DIMS));
       }
       writeFileSync(
@@ -255,17 +250,6 @@ function play(splitName: string) {
 await saveRows();
 const played = Object.fromEntries(SPLIT_NAMES.map((name) => [name, play(name)]));
 const results = Object.fromEntries(SPLIT_NAMES.map((name) => [name, played[name].hits]));
-if (FINE)
-  console.log(
-    JSON.stringify(
-      Object.fromEntries(
-        Object.entries(results.development).map(([r, v]) => [
-          r,
-          Object.fromEntries(Object.entries(v).map(([s, x]) => [s, x.hits])),
-        ]),
-      ),
-    ),
-  );
 const lines = [
   '# Experiment: region occlusion inside the network (feature occlusion) against pixel masking',
   '',

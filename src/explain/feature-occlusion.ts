@@ -45,13 +45,6 @@ export const OCCLUSION_LAYERS = {
 export type OccludableDescriptor = keyof typeof OCCLUSION_LAYERS;
 export const OCCLUDABLE_DESCRIPTORS = Object.keys(OCCLUSION_LAYERS) as OccludableDescriptor[];
 
-/** FaceRes's finer map (28 × 28 × 256, 8 input pixels a cell, a smaller receptive field). */
-export const FACERES_FINE_LAYER: OcclusionLayer = {
-  node: 'conv_pw_5_relu/clip_by_value',
-  grid: 28,
-  channels: 256,
-};
-
 export const isOccludable = (set: string): set is OccludableDescriptor =>
   (OCCLUDABLE_DESCRIPTORS as string[]).includes(set);
 
