@@ -257,7 +257,7 @@ const lines = [
   '',
   `The pointing game of [proof-pointing-game.md](proof-pointing-game.md) (simulator ${SIMULATOR_VERSION}, severity 1, the same`,
   "phantoms, identity splits, the proof's screen on faceres + morphometrics + colour, strict hit rule), with the",
-  "descriptor part of each region's attribution made two ways. **Pixel masking** is what `endoface explain` does: the",
+  "descriptor part of each region's attribution made two ways. **Pixel masking** is `endoface explain --region-method pixel`: the",
   "region inpainted from the surrounding skin plus the mean face's detail, the network run on the masked crop.",
   `**Feature occlusion** (src/explain/feature-occlusion.ts): the crop goes through FaceRes once up to its`,
   `${LAYER.grid} × ${LAYER.grid} × ${LAYER.channels} layer (\`${LAYER.node}\`, ${DESCRIPTOR_MODELS.faceres.inputSize / LAYER.grid} crop pixels a cell); each region's cells are moved to`,
