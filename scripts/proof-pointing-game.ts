@@ -37,14 +37,7 @@ import {
   type FaceFeatures,
   type FeatureSetName,
 } from '../src/features/index.js';
-import {
-  featureMatrix,
-  fitNormativeModel,
-  matrixColumns,
-  predictWithPipeline,
-  trainScreen,
-  type Bundle,
-} from '../src/model/index.js';
+import { featureMatrix, matrixColumns, predictWithPipeline, type Bundle } from '../src/model/index.js';
 import {
   SIGN_NAMES,
   SIGNS,
@@ -55,8 +48,9 @@ import {
 import { rocAucScore, wilsonInterval } from '../src/stats/index.js';
 import { readPhantomManifest, sexOf, type PhantomRow } from './lib/phantom-cohorts.js';
 import { pointingGameReport, targetsOf, type Results } from './lib/pointing-game-report.js';
-import { attributeBothWays, bundleOf, judge, saveable, type Outcome } from './lib/pointing-game-screen.js';
+import { attributeBothWays, judge, saveable, type Outcome } from './lib/pointing-game-screen.js';
 import { measureChanges } from './lib/pointing-game-changes.js';
+import { splitCohort, trainSignScreen, type SignCohort } from './lib/pointing-game-cohort.js';
 import { crossFitSplits, devSplit, identitySplit } from './lib/pointing-game-splits.js';
 import { studioPhotos, type PublicPhoto } from './lib/public-data.js';
 
@@ -181,40 +175,12 @@ const allSets = [...new Set(CONFIGS_RUN.flatMap((c) => c.sets))];
 /** A sign's phantoms with their features, split into training identities and held-out ones. */
 async function cohortOf(sign: SignName, split = SPLITS[0]) {
   const rows = await phantoms(sign);
-  const byFile = await features(rows.map((r) => r.file));
-  const usable = rows.filter(
-    (r) => byFile.get(r.file)?.faceCount && byFile.get(r.file)!.quality.status !== 'reject',
-  );
-  const [inA, inB] = [split.A, split.B].map((s) => new Set(s.map((p) => p.subjectId)));
-  const train = usable.filter((r) => inA.has(r.subjectId));
-  const heldOut = usable.filter((r) => inB.has(r.subjectId));
-  const normative = fitNormativeModel(
-    train
-      .filter((r) => r.label === 'control')
-      .map((r) => ({
-        sex: sexOf(r.sex),
-        age: r.age,
-        morphometrics: byFile.get(r.file)!.sets.morphometrics!,
-        colour: byFile.get(r.file)!.sets.colour!,
-      })),
-    { minStratumSize: 30 },
-  );
-  return { byFile, usable, train, heldOut, normative };
+  return splitCohort(rows, await features(rows.map((r) => r.file)), split);
 }
 
-/** Trains a sign's screen on the training identities (grouped by identity: a phantom and its control are one subject). */
-function trainOn(sign: SignName, config: (typeof CONFIGS)[number], c: Awaited<ReturnType<typeof cohortOf>>) {
-  const X = featureMatrix(
-    c.train.map((r) => c.byFile.get(r.file)!),
-    config.sets,
-  );
-  const trained = trainScreen(
-    X,
-    c.train.map((r) => (r.label === 'control' ? 0 : 1)),
-    c.train.map((r) => r.subjectId),
-    { columns: matrixColumns(config.sets), classes: ['control', sign], seed: 0 },
-  );
-  return { trained, bundle: bundleOf(sign, config.sets, trained.model, c.normative) };
+/** Trains a sign's screen on the training identities. */
+function trainOn(sign: SignName, config: (typeof CONFIGS)[number], c: SignCohort) {
+  return trainSignScreen(sign, config.sets, c);
 }
 
 /** One photo's attribution; on the development split also the insertion side (a candidate ranking rule). */
@@ -229,7 +195,7 @@ async function explainOne(bundle: Bundle, target: ExplainTarget, r: PhantomRow, 
 async function runSplit(
   sign: SignName,
   config: (typeof CONFIGS)[number],
-  c: Awaited<ReturnType<typeof cohortOf>>,
+  c: SignCohort,
   runner: DescriptorRunner,
 ) {
   const { trained, bundle } = trainOn(sign, config, c);
