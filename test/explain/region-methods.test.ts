@@ -3,6 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import sharp from 'sharp';
 import {
   attributeRegions,
   createExplainer,
@@ -207,13 +208,21 @@ test('a feature-occlusion baseline carries its normal faces’ map; a pixel base
     workers: 0,
   });
   const steps: number[] = [];
+  // A photo without a face among the normals: left out of both passes, with its reason.
+  const blank = join(await mkdtemp(join(tmpdir(), 'endoface-feature-baseline-')), 'blank.png');
+  await sharp({ create: { width: 320, height: 400, channels: 3, background: '#9a8070' } })
+    .png()
+    .toFile(blank);
   const { baseline, failed } = await feature.measureBaseline(
-    NORMALS.map((file) => ({ file })),
+    [...NORMALS, blank].map((file) => ({ file })),
     (done) => steps.push(done),
   );
-  assert.deepEqual(failed, []);
-  // Two steps a photo: the maps first, then the attributions.
-  assert.deepEqual(steps, [0, 1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(
+    failed.map((f) => [f.file, f.code]),
+    [[blank, 'no_face']],
+  );
+  // Two steps a photo: the maps first, then the attributions of the photos that had a face.
+  assert.deepEqual(steps, [0, 1, 2, 3, 4, 5, 6, 8]);
   assert.equal(baseline.regionMethod, 'feature');
   const own = parseLayerReference(baseline.layerReference);
   assert.equal(own.n, 3);
