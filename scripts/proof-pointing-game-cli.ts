@@ -141,7 +141,7 @@ const lines = [
   `Simulator ${SIMULATOR_VERSION}, severity 1; the phantoms, identity split (70 training identities A, 70 held-out B) and`,
   "screen (faceres + morphometrics + colour, trained on A's phantoms against A's unmodified photos) of",
   '[proof-pointing-game.md](proof-pointing-game.md). Every held-out phantom is explained by `createExplainer` — what',
-  `\`endoface explain\` runs — with region method \`${METHOD ?? 'the default'}\` (attributions: \`${results.get(done[0])?.method ?? '?'}\`),`,
+  `\`endoface explain\` runs — with ${METHOD ? `region method \`${METHOD}\`` : "the explainer's default region method"} (attributions: \`${results.get(done[0])?.method ?? '?'}\`),`,
   'first as it comes (feature occlusion towards the shipped mean map of the 140 studio faces, among them the',
   "held-out identities' unmodified photos), then with a baseline measured on A's unmodified photos (`--baseline`:",
   'their own mean map, each normal face occluded towards the others). A hit: the first region is one the sign',
