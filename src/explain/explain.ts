@@ -4,7 +4,7 @@
  * and the sanity checks, and returns plain JSON-safe data plus what is needed to draw the figures.
  */
 import { performance } from 'node:perf_hooks';
-import { EndofaceError, isEndofaceError } from '../errors.js';
+import { EndofaceError } from '../errors.js';
 import {
   analyzeFace,
   resolveFaceConfig,
@@ -36,20 +36,13 @@ import {
   type RegionMethod,
   type RegionSettings,
 } from './attribution.js';
-import {
-  createLayerAccumulator,
-  leaveOneOut,
-  parseLayerReference,
-  serializeLayerReference,
-  shippedLayerReference,
-  type LayerReference,
-} from './layer-reference.js';
+import { parseLayerReference, shippedLayerReference, type LayerReference } from './layer-reference.js';
 import { isOccludable } from './feature-occlusion.js';
+import { measureRegionBaseline, type BaselinePhoto } from './measure-baseline.js';
 import { unreadableLead } from './lead.js';
 import {
   assertBaselineFits,
   contrastToBaseline,
-  regionBaselineOf,
   type BaselineSettings,
   type RegionBaseline,
 } from './baseline.js';
@@ -125,12 +118,7 @@ export interface ExplainOptions {
   face?: DeepPartial<FaceConfig>;
 }
 
-/** A photo and its covariates, for {@link Explainer.measureBaseline}. */
-export interface BaselinePhoto {
-  file: string;
-  sex?: Sex;
-  age?: number;
-}
+export type { BaselinePhoto } from './measure-baseline.js';
 
 /** What an explanation says about one photo. Plain data: `JSON.stringify` writes it unchanged. */
 export interface PhotoExplanation {
@@ -308,67 +296,13 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
     useBaseline,
     async measureBaseline(photos, onProgress) {
       assertContrastable(target);
-      let layerReference: LayerReference | undefined;
-      const attributions: RegionAttribution[] = [];
-      const failed: { file: string; code: string; message: string }[] = [];
-      const attempt = async (file: string, work: () => Promise<void>): Promise<boolean> => {
-        try {
-          await work();
-          return true;
-        } catch (e) {
-          if (!isEndofaceError(e)) throw e;
-          failed.push({ file, code: e.code, message: e.message });
-          return false;
-        }
-      };
-      const covariatesOf = (p: BaselinePhoto) => ({ sex: p.sex, age: p.age });
-      if (!featureMethod) {
-        for (const [i, p] of photos.entries()) {
-          onProgress?.(i, photos.length, p.file);
-          await attempt(p.file, async () => {
-            const { face } = await prepare(p.file, covariatesOf(p));
-            attributions.push((await attributeRegions(target, face, runner, regions())).attribution);
-          });
-        }
-        onProgress?.(photos.length, photos.length, '');
-      } else {
-        // Feature occlusion first needs these faces' mean feature map: a first pass sums the maps
-        // (no face kept, so memory does not grow with the photos), a second attributes each face
-        // towards the mean of the others, as an explained photo is occluded towards faces not its own.
-        const steps = 2 * photos.length;
-        const ids = target.screen.featureSets.filter(isOccludable);
-        const accumulator = createLayerAccumulator(ids);
-        const usable: BaselinePhoto[] = [];
-        for (const [i, p] of photos.entries()) {
-          onProgress?.(i, steps, p.file);
-          const ok = await attempt(p.file, async () => {
-            await accumulator.add((await prepare(p.file, covariatesOf(p))).face.aligned.image);
-          });
-          if (ok) usable.push(p);
-        }
-        if (usable.length > 0) {
-          layerReference = accumulator.result(`${usable.length} normal photos of the baseline`);
-          for (const [i, p] of usable.entries()) {
-            onProgress?.(photos.length + i, steps, p.file);
-            await attempt(p.file, async () => {
-              const { face } = await prepare(p.file, covariatesOf(p));
-              const reference = await leaveOneOut(layerReference!, ids, face.aligned.image);
-              const settings = { method: explained.regionMethod, layerReference: reference };
-              attributions.push((await attributeRegions(target, face, runner, settings)).attribution);
-            });
-          }
-        }
-        onProgress?.(steps, steps, '');
-      }
-      if (attributions.length === 0)
-        throw new EndofaceError(
-          'empty_dataset',
-          `none of the ${photos.length} normal photos could be explained (${[...new Set(failed.map((f) => f.code))].join(', ') || 'no photos'})`,
-          { failed },
-        );
-      const measured = regionBaselineOf(attributions, explained);
-      if (layerReference) measured.layerReference = serializeLayerReference(layerReference);
-      return { baseline: measured, failed };
+      const prepareNormal = async (p: BaselinePhoto) =>
+        (await prepare(p.file, { sex: p.sex, age: p.age })).face;
+      return measureRegionBaseline(
+        { target, settings: explained, runner, prepare: prepareNormal },
+        photos,
+        onProgress,
+      );
     },
     async explain(input, covariates = {}) {
       const t0 = performance.now();
