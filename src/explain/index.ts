@@ -27,6 +27,7 @@ export {
   type PhotoExplanation,
 } from './explain.js';
 export { assertBaselineFits, contrastToBaseline, regionBaselineOf, type RegionBaseline } from './baseline.js';
+export { measureRegionBaseline, type BaselineRun } from './measure-baseline.js';
 export { explanationFigures, type ExplanationFigures } from './figures.js';
 export {
   DECISIVE_LEAD_LOGIT,
