@@ -8,11 +8,11 @@
 import { EndofaceError } from '../errors.js';
 import { REGION_NAMES, REGIONS, type RegionName } from '../face/regions.js';
 import type { Matrix64 } from '../model/index.js';
-import { clampedLogit } from '../stats/index.js';
+import { sigmoid } from '../model/matrix.js';
 import { lookUpOption } from '../util/options.js';
 import type { DescriptorRunner } from './descriptor-runner.js';
 import { cropGroupDescriptors, isOccludable } from './feature-occlusion.js';
-import { importanceLead, logitImportance, unreadableLead, type RankingLead } from './lead.js';
+import { importanceLead, logitImportance, scoreLogit, unreadableLead, type RankingLead } from './lead.js';
 import { referenceMap, type LayerReference } from './layer-reference.js';
 import {
   perturbedFeatureRows,
@@ -176,10 +176,8 @@ export function combineAttributions(pixel: RegionAttribution, feature: RegionAtt
   const score = pixel.score;
   const masked = (a: RegionAttribution, region: RegionName) =>
     a.regions.find((r) => r.region === region)!.maskedScore;
-  const mean = (p: number, f: number) => {
-    const l = (logitImportance(score, p) + logitImportance(score, f)) / 2;
-    return 1 / (1 + Math.exp(l - clampedLogit(score, 1e-9)));
-  };
+  const mean = (p: number, f: number) =>
+    sigmoid(scoreLogit(score) - (logitImportance(score, p) + logitImportance(score, f)) / 2);
   const scores = [
     score,
     ...REGION_NAMES.map((r) => mean(masked(pixel, r), masked(feature, r))),

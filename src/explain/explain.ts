@@ -37,7 +37,7 @@ import {
   type RegionSettings,
 } from './attribution.js';
 import { parseLayerReference, shippedLayerReference, type LayerReference } from './layer-reference.js';
-import { isOccludable } from './feature-occlusion.js';
+import { isOccludable, OCCLUSION_LAYERS } from './feature-occlusion.js';
 import { measureRegionBaseline, type BaselinePhoto } from './measure-baseline.js';
 import { unreadableLead } from './lead.js';
 import {
@@ -372,7 +372,7 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
           fill: `${explained.regionMethod === 'feature' ? 'pixels (networks without an occlusion layer, colour layout, heatmap, deletion curve)' : 'descriptor input'}: normalized-convolution inpainting from the surrounding face pixels (grid cells: all surrounding pixels)${face.fill.detail ? " plus the mean face's fine detail" : ''}`,
           ...(attribution.layerReference
             ? {
-                featureOcclusion: `regions of ${target.screen.featureSets.filter(isOccludable).join(', ')} occluded inside the network: their cells of the 14 × 14 feature map moved to the mean map of ${attribution.layerReference.source}${explained.regionMethod === 'combined' ? '; averaged with pixel masking on the logit scale (maskedScore: the score whose logit importance is the mean of the two)' : ''} (heatmap, saliency and deletion curve work on pixels)`,
+                featureOcclusion: `regions of ${target.screen.featureSets.filter(isOccludable).join(', ')} occluded inside the network: their cells of the ${OCCLUSION_LAYERS.faceres.grid} × ${OCCLUSION_LAYERS.faceres.grid} feature map moved to the mean map of ${attribution.layerReference.source}${explained.regionMethod === 'combined' ? '; averaged with pixel masking on the logit scale (maskedScore: the score whose logit importance is the mean of the two)' : ''} (heatmap, saliency and deletion curve work on pixels)`,
               }
             : {}),
           fillSigmaPx: face.fill.sigmaPx!,

@@ -48,8 +48,8 @@ export const OCCLUDABLE_DESCRIPTORS = Object.keys(OCCLUSION_LAYERS) as Occludabl
 export const isOccludable = (set: string): set is OccludableDescriptor =>
   (OCCLUDABLE_DESCRIPTORS as string[]).includes(set);
 
-function layerOf(id: string, chosen?: OcclusionLayer): OcclusionLayer {
-  if (chosen) return chosen;
+/** The occluded layer of a network; refuses one without (a caller outside TypeScript's checks). */
+function layerOf(id: string): OcclusionLayer {
   if (!isOccludable(id))
     throw new EndofaceError(
       'unsupported_feature_set',
@@ -63,9 +63,8 @@ function layerOf(id: string, chosen?: OcclusionLayer): OcclusionLayer {
 export async function layerActivations(
   id: OccludableDescriptor,
   crops: readonly RgbImage[],
-  layer?: OcclusionLayer,
 ): Promise<Float32Array[]> {
-  const { node, grid, channels } = layerOf(id, layer);
+  const { node, grid, channels } = layerOf(id);
   const model = await loadDescriptorModel(id);
   const tf = require('@tensorflow/tfjs-core') as typeof tfc;
   const input = descriptorInput(tf, id, crops);
@@ -142,9 +141,8 @@ export async function occludedGroupDescriptors(
   shares: Float32Array,
   reference: Float32Array,
   groups: readonly (readonly number[])[],
-  layer?: OcclusionLayer,
 ): Promise<Float32Array[]> {
-  const { grid, channels } = layerOf(id, layer);
+  const { grid, channels } = layerOf(id);
   const cells = grid * grid;
   const n = cells * channels;
   if (activation.length !== n || reference.length !== n)
@@ -166,7 +164,7 @@ export async function occludedGroupDescriptors(
       }
     }
   });
-  return descriptorsFromLayer(id, batch, groups.length, layer);
+  return descriptorsFromLayer(id, batch, groups.length);
 }
 
 /** The descriptor with each region occluded in turn (REGION_NAMES order). */
@@ -175,7 +173,6 @@ export function occludedDescriptors(
   activation: Float32Array,
   shares: Float32Array,
   reference: Float32Array,
-  layer?: OcclusionLayer,
 ): Promise<Float32Array[]> {
   return occludedGroupDescriptors(
     id,
@@ -183,7 +180,6 @@ export function occludedDescriptors(
     shares,
     reference,
     REGION_NAMES.map((_, r) => [r]),
-    layer,
   );
 }
 
@@ -192,9 +188,8 @@ export async function descriptorsFromLayer(
   id: OccludableDescriptor,
   maps: Float32Array,
   count: number,
-  layer?: OcclusionLayer,
 ): Promise<Float32Array[]> {
-  const { node, grid, channels } = layerOf(id, layer);
+  const { node, grid, channels } = layerOf(id);
   const { output, dims } = DESCRIPTOR_MODELS[id];
   const model = await loadDescriptorModel(id);
   const tf = require('@tensorflow/tfjs-core') as typeof tfc;

@@ -30,9 +30,12 @@ export interface RankingLead {
 /** Scores are clamped to [EPS, 1 − EPS] before the logit (a saturated score stays finite). */
 const EPS = 1e-9;
 
+/** A score's logit, clamped as every logit importance is. */
+export const scoreLogit = (score: number): number => clampedLogit(score, EPS);
+
 /** logit(score) − logit(masked score): a region's importance on the logit scale. */
 export function logitImportance(score: number, maskedScore: number): number {
-  return clampedLogit(score, EPS) - clampedLogit(maskedScore, EPS);
+  return scoreLogit(score) - scoreLogit(maskedScore);
 }
 
 /**
