@@ -1,8 +1,8 @@
-import { stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { EndofaceError } from '../errors.js';
 import { toCsv } from '../io/csv-write.js';
-import { prepareOutputDir } from '../io/output-dir.js';
+import { prepareOutputDir, writeChecked } from '../io/output-dir.js';
 import { loadBundle, predictPhotos, type PhotoPrediction } from '../model/index.js';
 import { openCache } from './cache.js';
 import { createProgress } from './progress.js';
@@ -90,17 +90,6 @@ async function prepareCsvPath(csv: string): Promise<void> {
     });
 }
 
-/** Writes the CSV last: a failure then loses nothing already printed. */
-async function writeCsv(csv: string, text: string): Promise<void> {
-  await writeFile(csv, text).catch((e: Error) => {
-    throw new EndofaceError(
-      'output_not_writable',
-      `cannot write ${csv}: ${e.message} (the predictions are printed above)`,
-      { parameter: 'csv', value: csv },
-    );
-  });
-}
-
 /** `endoface predict`: exit 0 when at least one photo was scored. */
 export async function predictCommand(inputs: string[], opts: PredictCliOptions): Promise<number> {
   const cache = openCache(opts.cache);
@@ -139,7 +128,8 @@ export async function predictCommand(inputs: string[], opts: PredictCliOptions):
     }
     if (opts.csv) {
       const table = rows(preds, bundle.metadata.screens);
-      await writeCsv(opts.csv, toCsv(table.columns, table.rows));
+      // Written last: a failure then loses nothing already printed.
+      await writeChecked(opts.csv, toCsv(table.columns, table.rows));
       if (!opts.json) console.log(`\nwrote ${opts.csv}`);
     }
     return preds.some((p) => p.scored) ? 0 : 1;

@@ -349,12 +349,9 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
         score: attribution.score,
         decision:
           target.screen.classes.length === 2 && missingFeatures?.stable !== false
-            ? // The threshold applies to the positive class's probability, whichever class is explained.
+            ? // The screen's own rule, on the positive class's probability whichever class is explained.
               target.screen.classes[
-                (target.classIndex === 1 ? attribution.score : 1 - attribution.score) >=
-                target.screen.threshold.value
-                  ? 1
-                  : 0
+                decisionRule(target.screen)(positiveAndNegative(target, attribution.score))
               ]
             : undefined,
         ...(missingFeatures ? { missingFeatures } : {}),
@@ -414,6 +411,12 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
       return { explanation, face, photo };
     },
   };
+}
+
+/** A binary screen's class probabilities [negative, positive] from the explained class's score. */
+function positiveAndNegative(target: ExplainTarget, score: number): [number, number] {
+  const positive = target.classIndex === 1 ? score : 1 - score;
+  return [1 - positive, positive];
 }
 
 /** The missing-feature check of the unmasked face (the first of the attribution's rows). */

@@ -62,7 +62,8 @@ function looksGrey(rgb: Uint8Array): boolean {
 
 /**
  * Whether every pixel of an image with an alpha channel is opaque, judged on a copy at most 1024 px
- * wide (averaging keeps any transparent patch below full opacity) so a large photo is not decoded twice.
+ * wide (averaging keeps any transparent patch below full opacity), so the statistics stay cheap on a
+ * large photo. It is a second decode of the file, besides the main one.
  */
 async function isOpaque(buf: Buffer, name: string, where: Record<string, unknown>): Promise<boolean> {
   const stats = await sharp(buf, { failOn: 'truncated', limitInputPixels: false, pages: 1 })

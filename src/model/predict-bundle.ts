@@ -140,8 +140,8 @@ export async function predictPhotos(options: PredictOptions): Promise<PhotoPredi
         .join(', ')}`;
     } else {
       // An infinite feature (a measurement divided by ~0) would make the batch refuse every photo: this one only.
-      const bad = Object.entries(o.features.sets).find(
-        ([, v]) => v && Array.from(v).some((x) => Math.abs(x) === Infinity),
+      const bad = Object.entries(o.features.sets).find(([, v]) =>
+        v?.some((x: number) => Math.abs(x) === Infinity),
       );
       if (bad) r.notScoredReason = `invalid_feature: ${bad[0]} has an infinite value on this photo`;
       else scoredFeatures.push({ index: o.index, features: o.features });
@@ -160,7 +160,7 @@ export async function predictPhotos(options: PredictOptions): Promise<PhotoPredi
       matrixColumns(screen.featureSets),
       pipeline.columns,
     );
-    // Through the checked entry point: an infinite feature is refused, not scored.
+    // Through the checked entry point (infinite features were set aside above, photo by photo).
     const proba = predictProbaWithPipeline(pipeline, X, pipeline.columns);
     const binary = screen.classes.length === 2;
     const decide = decisionRule(screen);

@@ -3,7 +3,7 @@ import { EndofaceError } from '../errors.js';
 import { analyzeFaceBatch, type BatchOutcome, type FaceConfig } from '../face/index.js';
 import { collectImageFiles, uniqueStems } from '../io/files.js';
 import { toCsv } from '../io/csv-write.js';
-import { prepareOutputDir } from '../io/output-dir.js';
+import { prepareOutputDir, writeChecked } from '../io/output-dir.js';
 import type { DeepPartial } from '../util/merge.js';
 import {
   DETECT_SUMMARY_COLUMNS,
@@ -12,7 +12,6 @@ import {
   writeAlignedCrop,
   writeJson,
 } from './face-outputs.js';
-import { writeChecked } from '../io/output-dir.js';
 
 /** What a run writes beside summary.csv: never read back as photos by the next run. */
 const OUTPUT_SUBFOLDERS = ['crops', 'faces'];

@@ -90,7 +90,6 @@ export function aggregateBySubject(
   };
   const split = options.mixedLabels === 'split';
   const varying = new Set<string>();
-  const mixed = mixedLabelSubjects(subjects, y);
   for (let i = 0; i < y.length; i++) {
     const key = String(subjects[i]);
     // With split, rows are keyed by (subject, label).
@@ -126,7 +125,8 @@ export function aggregateBySubject(
     }
   }
   if (method === 'mean') for (let j = 0; j < out.score.length; j++) out.score[j] /= out.nPhotos[j];
-  if (split && mixed.size > 0) {
+  const mixed = split ? mixedLabelSubjects(subjects, y) : new Set<string>();
+  if (mixed.size > 0) {
     out.warnings.push({
       code: 'mixed_label_subjects',
       metric: 'aggregation',
