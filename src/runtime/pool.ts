@@ -3,8 +3,8 @@ import { Worker } from 'node:worker_threads';
 
 /**
  * Worker threads beyond the CPU cores only add memory (each loads the models) and switching: on
- * this 2-core machine, detect with 12 workers took 15.6 s and 1.6 GB against 5.5 s with 2. Returns
- * the count to use and a note when capped.
+ * this 2-core machine, `endoface detect` with 12 workers took 15.6 s and 1.6 GB against 5.5 s with 2
+ * (timed once by hand, not by a bench script). Returns the count to use and a note when capped.
  */
 export function capWorkers(
   requested: number,
