@@ -5,8 +5,11 @@
  *  - pixel masking, as `endoface explain` does (the saved rows of scripts/proof-pointing-game-screens.ts);
  *  - feature occlusion (src/explain/feature-occlusion.ts): each region's cells of FaceRes's 14 × 14
  *    layer moved to the mean map of the split's training-side normal faces, the network finished.
- * The hand-crafted features are neutralised per region in both, as `attributeRegions` does.
- * Feature rows are saved per photo (~10 min for the 1,120 photos), then every ranking is replayed.
+ * The hand-crafted features are neutralised per region in both, as `attributeRegions` does. A ceiling
+ * no user can reach is reported beside them: each phantom occluded towards its own unmodified photo's
+ * map (lib/pointing-game-oracle.ts), which shows how many misses the reference accounts for.
+ * Feature rows are saved per photo (~10 min for the 1,120 photos, ~6 min more for the ceiling's 980
+ * phantoms), then every ranking is replayed.
  * Usage: npx tsx scripts/proof-pointing-game-screens.ts   (first: saves the masked rows)
  *        npx tsx scripts/experiment-feature-occlusion.ts
  * Writes docs/experiment-feature-occlusion.md.
@@ -14,21 +17,19 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
-  cellShares,
   descriptorsFromLayer,
-  layerActivations,
   meanActivation,
   OCCLUSION_LAYERS,
   occludedDescriptors,
 } from '../src/explain/feature-occlusion.js';
-import { analyzeFace } from '../src/face/index.js';
 import { DESCRIPTOR_MODELS } from '../src/features/descriptors.js';
-import { REGION_NAMES, regionLabelMap, type RegionName } from '../src/face/regions.js';
+import { REGION_NAMES, type RegionName } from '../src/face/regions.js';
 import { matrixColumns, predictWithPipeline } from '../src/model/index.js';
 import { SIGN_NAMES, SIMULATOR_VERSION, type SignName } from '../src/simulate/index.js';
 import { SOFTWARE_VERSION } from '../src/version.js';
 import type { PhantomRow } from './lib/phantom-cohorts.js';
 import { maskedMatrix, type MaskedPhoto } from './lib/pointing-game-masked.js';
+import { faceresLayerOf, oracleOccluded, saveOracleRows } from './lib/pointing-game-oracle.js';
 import { CACHE, createReplay, manifestRows, ROOT, SPLITS } from './lib/pointing-game-replay.js';
 import {
   asAttribution,
@@ -56,16 +57,6 @@ const SPLIT_NAMES = Object.keys(SPLITS);
 
 const fileOf = (group: string, row: PhantomRow): string => join(DIR, group, basename(row.file, '.jpg'));
 
-/** The layer map and region shares of a photo's aligned crop (undefined without a face). */
-async function layerOf(file: string) {
-  const a = await analyzeFace(file);
-  if (!a.aligned) return undefined;
-  const { width, height } = a.aligned.image;
-  const [map] = await layerActivations('faceres', [a.aligned.image]);
-  const shares = cellShares(regionLabelMap(a.aligned.meshCrop, width, height), width, height, LAYER.grid);
-  return { map, shares };
-}
-
 /** Saves, per photo, each region's occluded descriptor against each split's normal faces. */
 async function saveRows(): Promise<void> {
   const controls = ROWS.get(SIGN_NAMES[0])!.controls;
@@ -77,8 +68,8 @@ async function saveRows(): Promise<void> {
   if (todo.length === 0) return;
   // Each split's reference: the mean layer map of its training-side unmodified photos.
   // Kept for the save loop below, so each control is analysed once.
-  const controlLayers = new Map<string, Awaited<ReturnType<typeof layerOf>>>();
-  for (const row of controls) controlLayers.set(row.file, await layerOf(row.file));
+  const controlLayers = new Map<string, Awaited<ReturnType<typeof faceresLayerOf>>>();
+  for (const row of controls) controlLayers.set(row.file, await faceresLayerOf(row.file));
   const references = SPLIT_NAMES.map((name) => {
     const ids = new Set(SPLITS[name].A.map((p) => p.subjectId));
     const maps = controls.filter((r) => ids.has(r.subjectId)).map((r) => controlLayers.get(r.file)?.map);
@@ -91,7 +82,7 @@ async function saveRows(): Promise<void> {
     for (const row of rows) {
       const out = fileOf(group, row);
       if (existsSync(`${out}.f32`)) continue;
-      const l = group === 'controls' ? controlLayers.get(row.file) : await layerOf(row.file);
+      const l = group === 'controls' ? controlLayers.get(row.file) : await faceresLayerOf(row.file);
       const values = new Float32Array(l ? (1 + SPLIT_NAMES.length * R) * DIMS : 0);
       if (l) {
         const rowsOut = await descriptorsFromLayer('faceres', l.map, 1);
@@ -163,9 +154,26 @@ const RANKINGS = [
   'combined, contrast (`explain --region-method combined --baseline`)',
 ] as const;
 type Ranking = (typeof RANKINGS)[number];
+/** Not methods a user can run: the reference is the same person's unmodified photo (lib/pointing-game-oracle.ts). */
+const ORACLE_RANKINGS = [
+  'feature occlusion towards the same face unmodified',
+  'combined, towards the same face unmodified',
+] as const;
+type OracleRanking = (typeof ORACLE_RANKINGS)[number];
 const FEATURE_RANKINGS: Ranking[] = RANKINGS.slice(2);
 const LIBRARY_CONTRAST = RANKINGS[6];
 type Values = { region: RegionName; value: number }[];
+
+/** Hits of rankings of one sign, and where the misses pointed (at every region tied first, as the proof counts them). */
+function tally(rankings: Values[], sign: SignName) {
+  const misses: Record<string, number> = {};
+  let hits = 0;
+  for (const v of rankings) {
+    if (strictHit(v, targetsOf(sign))) hits++;
+    else for (const top of tiedFirst(v)) misses[top] = (misses[top] ?? 0) + 1;
+  }
+  return { hits, n: rankings.length, misses };
+}
 
 /** Hits per sign and ranking on one split, and where the misses pointed. */
 function play(splitName: string) {
@@ -179,6 +187,11 @@ function play(splitName: string) {
     Record<SignName, { hits: number; n: number; misses: Record<string, number> }>
   >;
   for (const r of RANKINGS) hits[r] = {} as (typeof hits)[Ranking];
+  const oracleHits = {} as Record<
+    OracleRanking,
+    Record<SignName, { hits: number; n: number; misses: Record<string, number> }>
+  >;
+  for (const r of ORACLE_RANKINGS) oracleHits[r] = {} as (typeof oracleHits)[OracleRanking];
   // The library's combined ranking's decisive explanations (lead.ts), and the hits among them.
   const decisive = {} as Record<SignName, { decisive: number; hits: number }>;
   for (const sign of SIGN_NAMES) {
@@ -228,26 +241,30 @@ function play(splitName: string) {
       'combined (`explain --region-method combined`)': combined('phantoms').map(rankingValues),
       'combined, contrast (`explain --region-method combined --baseline`)': library.map(rankingValues),
     };
+    // The oracle: the phantoms that have a control with a face; pixel masking paired photo by photo.
+    const ownPairs = phantomRows.flatMap((row, i) => {
+      const own = oracleOccluded(DIR, sign, row, readOnce(sign, row)!);
+      return own ? [{ pixel: asAttribution(pixel.phantoms[i]), feature: asAttribution(scores(own)) }] : [];
+    });
+    const oracleRanked: Record<OracleRanking, Values[]> = {
+      'feature occlusion towards the same face unmodified': ownPairs.map((o) => rankingValues(o.feature)),
+      'combined, towards the same face unmodified': ownPairs.map((o) =>
+        rankingValues(combineAttributions(o.pixel, o.feature)),
+      ),
+    };
+    for (const r of ORACLE_RANKINGS) oracleHits[r][sign] = tally(oracleRanked[r], sign);
     const led = library.filter((a) => a.lead.decisive);
     decisive[sign] = {
       decisive: led.length,
       hits: led.filter((a) => strictHit(rankingValues(a), targetsOf(sign))).length,
     };
-    for (const ranking of RANKINGS) {
-      const misses: Record<string, number> = {};
-      let h = 0;
-      for (const v of ranked[ranking]) {
-        if (strictHit(v, targetsOf(sign))) h++;
-        // A miss is counted at every region tied first, as the proof counts them.
-        else for (const top of tiedFirst(v)) misses[top] = (misses[top] ?? 0) + 1;
-      }
-      hits[ranking][sign] = { hits: h, n: ranked[ranking].length, misses };
-    }
+    for (const ranking of RANKINGS) hits[ranking][sign] = tally(ranked[ranking], sign);
   }
-  return { hits, decisive };
+  return { hits, decisive, oracleHits };
 }
 
 await saveRows();
+await saveOracleRows(DIR, ROWS);
 const played = Object.fromEntries(SPLIT_NAMES.map((name) => [name, play(name)]));
 const results = Object.fromEntries(SPLIT_NAMES.map((name) => [name, played[name].hits]));
 const lines = [
@@ -289,6 +306,39 @@ for (const name of SPLIT_NAMES) {
   }
   lines.push('');
 }
+lines.push(
+  '**The reference as the cause of misses.** Feature occlusion moves a region to what *other* faces have there, so',
+  "part of a region's importance is how this face differs from them. Moving each phantom's regions instead to the",
+  "map of the same person's unmodified photo (the perfect counterfactual, which a user never has: it needs the",
+  "patient's unaffected photo; scripts/lib/pointing-game-oracle.ts) bounds what any choice of reference can reach:",
+  '',
+  `| ranking, split | ${SIGN_NAMES.join(' | ')} | all |`,
+  `|---|${SIGN_NAMES.map(() => '---|').join('')}---|`,
+  ...SPLIT_NAMES.flatMap((name) =>
+    ORACLE_RANKINGS.map((r) => {
+      const row = played[name].oracleHits[r];
+      return `| ${r}, ${name} | ${SIGN_NAMES.map((s) => hitCell(row, s)).join(' | ')} | ${totalHits(row)}/${totalN(row)} |`;
+    }),
+  ),
+  '',
+  `Held-out feature-occlusion misses, normal faces' mean map → the same face: ${SIGN_NAMES.map((s) => {
+    const [a, b] = [
+      results['held-out']['feature occlusion'][s],
+      played['held-out'].oracleHits[ORACLE_RANKINGS[0]][s],
+    ];
+    return `${s} ${a.n - a.hits} → ${b.n - b.hits}`;
+  }).join(', ')}. Where they still point:`,
+  `${SIGN_NAMES.map(
+    (s) =>
+      `${s}: ${
+        Object.entries(played['held-out'].oracleHits[ORACLE_RANKINGS[0]][s].misses)
+          .sort((a, b) => b[1] - a[1])
+          .map(([r, n]) => `${r} ${n}`)
+          .join(', ') || '–'
+      }`,
+  ).join('; ')}.`,
+  '',
+);
 const held = results['held-out'];
 const missesOf = (ranking: Ranking, sign: SignName) =>
   Object.entries(held[ranking][sign].misses)
