@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATA } from '../scripts/lib/public-data.js';
 import { analyzeFace, analyzeFaceBatch } from '../src/face/index.js';
+import { capWorkers } from '../src/runtime/pool.js';
 
 const files = ['webmorph-3dsk', 'webmorph-canada'].flatMap((set) =>
   readFileSync(join(DATA, set, 'labels.csv'), 'utf8')
@@ -16,7 +17,10 @@ const files = ['webmorph-3dsk', 'webmorph-canada'].flatMap((set) =>
     .slice(1)
     .map((r) => join(DATA, set, r.split(',')[0])),
 );
-const workers = Number(process.argv[2] ?? 2);
+// The pool runs at most one worker per core (capWorkers); the table names the number that ran.
+const requested = Number(process.argv[2] ?? 2);
+const { workers, note } = requested > 0 ? capWorkers(requested) : { workers: 0, note: undefined };
+if (note) console.error(note);
 
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const mean = (v: number[]): number => v.reduce((s, x) => s + x, 0) / v.length;
