@@ -33,11 +33,12 @@ test('feature occlusion: the split network is the network; occluding towards a f
   const labels = regionLabelMap(alex.aligned!.meshCrop, crop.width, crop.height);
   const shares = cellShares(labels, crop.width, crop.height, grid);
   // Each cell's shares are parts of it; each region's shares, times a cell's pixels, are its pixels.
-  for (let c = 0; c < grid * grid; c++) {
-    let s = 0;
-    for (let r = 0; r < REGION_NAMES.length; r++) s += shares[r * grid * grid + c];
-    assert.ok(s <= 1 + 1e-6, `cell ${c}: ${s}`);
-  }
+  const cellSum = (c: number): number => REGION_NAMES.reduce((s, _, r) => s + shares[r * grid * grid + c], 0);
+  for (let c = 0; c < grid * grid; c++) assert.ok(cellSum(c) <= 1 + 1e-6, `cell ${c}: ${cellSum(c)}`);
+  // A cell at the crop's centre (the nose) lies wholly in regions; a corner cell (background) in none.
+  const centre = (grid >> 1) * grid + (grid >> 1);
+  assert.ok(Math.abs(cellSum(centre) - 1) < 1e-6, `centre cell: ${cellSum(centre)}`);
+  assert.equal(cellSum(0), 0);
   const nose = REGION_NAMES.indexOf('nose');
   const nosePixels = labels.reduce((n, l) => n + (l === nose ? 1 : 0), 0);
   const noseShares = shares.slice(nose * grid * grid, (nose + 1) * grid * grid).reduce((a, b) => a + b, 0);
