@@ -80,13 +80,12 @@ export function trainOptionsOf(opts: TrainCliOptions): Omit<TrainOptions, 'cache
 }
 
 /** A class with fewer subjects than folds: say which flag to lower. */
-function withFoldFlag(e: unknown, options: Pick<TrainOptions, 'outerFolds' | 'innerFolds'>): unknown {
+function withFoldFlag(e: unknown): unknown {
   if (!isEndofaceError(e) || e.code !== 'too_few_subjects') return e;
-  const k = e.details.folds;
-  const inner = e.details.outerFold !== undefined || k === options.innerFolds;
-  const outer = e.details.outerFold === undefined && k === options.outerFolds;
-  const flags = [outer && '--folds', inner && '--inner-folds'].filter(Boolean).join(' or ');
-  return flags ? new EndofaceError(e.code, `${e.message}; lower ${flags}`, e.details) : e;
+  // Nested CV tags the CV whose split failed.
+  const cv = e.details.cv;
+  const flag = cv === 'outer' ? '--folds' : cv === 'inner' ? '--inner-folds' : undefined;
+  return flag ? new EndofaceError(e.code, `${e.message}; lower ${flag}`, e.details) : e;
 }
 
 /** `endoface train`: parse, call trainBundle, print the participant flow and the out-of-fold metrics. */
@@ -100,7 +99,7 @@ export async function trainCommand(opts: TrainCliOptions): Promise<number> {
       cache,
       onProgress: (stage, done, total) => progress.update(done, total, stage),
     }).catch((e: unknown) => {
-      throw withFoldFlag(e, options);
+      throw withFoldFlag(e);
     });
     progress.done();
     const { flow, screen } = result;

@@ -167,10 +167,13 @@ export function nestedCrossValidate(
         classes,
       );
     } catch (e) {
-      if (isEndofaceError(e) && e.code === 'too_few_subjects' && outer !== null) {
-        modelError('too_few_subjects', `training set of outer fold ${outer + 1}: ${e.message}`, {
+      // Tagged with the CV that failed, so a caller can name the setting to lower.
+      if (isEndofaceError(e) && e.code === 'too_few_subjects') {
+        const where = outer === null ? 'all training rows' : `training set of outer fold ${outer + 1}`;
+        modelError('too_few_subjects', `${where}: ${e.message}`, {
           ...e.details,
-          outerFold: outer,
+          cv: 'inner',
+          ...(outer === null ? {} : { outerFold: outer }),
         });
       }
       throw e;
@@ -245,7 +248,14 @@ export function nestedCrossValidate(
     return { pipeline, selection: { chosen, innerScores } };
   };
 
-  const outerFold = stratifiedGroupKFold(y, groups, config.outerFolds, deriveSeed(config.seed, 0), classes);
+  let outerFold: Int32Array;
+  try {
+    outerFold = stratifiedGroupKFold(y, groups, config.outerFolds, deriveSeed(config.seed, 0), classes);
+  } catch (e) {
+    if (isEndofaceError(e) && e.code === 'too_few_subjects')
+      modelError('too_few_subjects', e.message, { ...e.details, cv: 'outer' });
+    throw e;
+  }
   const oof: OofPrediction[] = new Array(X.rows);
   const oofProba = zeros(X.rows, nClasses);
   const folds: OuterFoldSummary[] = [];

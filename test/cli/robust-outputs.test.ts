@@ -120,6 +120,13 @@ test('train names the fold flag to lower when a class has too few subjects', asy
     ],
   ]);
   assertRefused(r, 'too_few_subjects', /fewer than the 3 folds.*; lower --folds/);
+  // Two outer folds fit; their training sets (one subject per class) do not fill two inner folds.
+  const inner = runCli([
+    ...['train', '--data', manifest, '--task', 'sex', '--positive', 'male', '--negative', 'female'],
+    ...['--out', join(dir, 'c'), '--features', 'morphometrics', '--folds', '2', '--inner-folds', '2'],
+    ...['--no-cache', '--workers', '0'],
+  ]);
+  assertRefused(inner, 'too_few_subjects', /^.*outer fold 1: .*; lower --inner-folds/m);
 });
 
 test('predict checks --csv before scoring, creates its folder, and names unreadable photos', async () => {

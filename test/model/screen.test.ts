@@ -249,3 +249,33 @@ test('missing values (NaN) are imputed with the training mean, inside each train
   const b = pipeline.predictProba({ data: withMean, rows: 1, cols: row.length }, columns).data[1];
   assert.ok(Math.abs(a - b) < 1e-12);
 });
+
+test('too few subjects for the folds: the error says which CV failed, and where', () => {
+  const small = syntheticCohort({
+    subjects: 12,
+    photos: [1, 1],
+    features: 4,
+    informative: 2,
+    effect: 1,
+    seed: 5,
+  });
+  const subjectsOf = (k: number) => new Set(small.groups.filter((_, i) => small.y[i] === k)).size;
+  const fewest = Math.min(subjectsOf(0), subjectsOf(1));
+  const failure = (outerFolds: number, innerFolds: number) => {
+    try {
+      trainScreen(small.X, small.y, small.groups, { ...fast, outerFolds, innerFolds });
+    } catch (e) {
+      return e as { code: string; message: string; details: Record<string, unknown> };
+    }
+    assert.fail(`trained with ${outerFolds} outer and ${innerFolds} inner folds`);
+  };
+  const outer = failure(fewest + 1, 2);
+  assert.equal(outer.code, 'too_few_subjects');
+  assert.equal(outer.details.cv, 'outer');
+  // Every class fills the outer folds, but each outer training set lacks one subject for the inner ones.
+  const inner = failure(fewest, fewest);
+  assert.equal(inner.code, 'too_few_subjects');
+  assert.equal(inner.details.cv, 'inner');
+  assert.equal(inner.details.outerFold, 0);
+  assert.match(inner.message, /^training set of outer fold 1: /);
+});
