@@ -22,6 +22,7 @@ export async function detectCommand(inputs: string[], opts: DetectCliOptions): P
   });
   progress.done();
   if (result.earlierRun) console.error(`note: ${result.earlierRun}`);
+  for (const note of result.notes) console.error(`note: ${note}`);
 
   if (opts.json) {
     const { outcomes, ...rest } = result;

@@ -97,6 +97,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags): Pro
   });
   progress.done();
   if (result.earlierRun) console.error(`note: ${result.earlierRun}`);
+  for (const note of result.notes) console.error(`note: ${note}`);
   const method = result.explained[0]?.explanation.masking;
   if (method && method.regionMethod !== 'pixel')
     console.log(`regions hidden by ${method.regionMethod}: ${method.featureOcclusion}`);

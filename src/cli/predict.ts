@@ -1,7 +1,8 @@
-import { stat } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { realpath, stat } from 'node:fs/promises';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { EndofaceError } from '../errors.js';
 import { toCsv } from '../io/csv-write.js';
+import { IMAGE_EXTENSIONS } from '../io/files.js';
 import { prepareOutputDir, writeChecked } from '../io/output-dir.js';
 import { loadBundle, predictPhotos, type PhotoPrediction } from '../model/index.js';
 import { openCache } from './cache.js';
@@ -79,15 +80,24 @@ function rows(
 
 /**
  * Checks `--csv` before any scoring: its folder is created (or refused with `output_not_writable`
- * naming the file in the way) and the path must not be a folder.
+ * naming the file in the way), the path must not be a folder, nor one of the inputs or a photo (the
+ * run would write over what it reads). Returns a note when it replaces an existing file.
  */
-async function prepareCsvPath(csv: string): Promise<void> {
-  await prepareOutputDir(dirname(resolve(csv)));
-  if ((await stat(csv).catch(() => undefined))?.isDirectory())
-    throw new EndofaceError('output_not_writable', `--csv ${csv} is a folder; give a file name`, {
+async function prepareCsvPath(csv: string, inputs: readonly string[]): Promise<string | undefined> {
+  const refuse = (why: string): never => {
+    throw new EndofaceError('output_not_writable', `--csv ${csv} ${why}; give another file name`, {
       parameter: 'csv',
       value: csv,
     });
+  };
+  const real = (p: string) => realpath(p).catch(() => resolve(p));
+  const target = await real(csv);
+  for (const input of inputs) if ((await real(input)) === target) refuse('is one of the inputs');
+  if (IMAGE_EXTENSIONS.includes(extname(csv).toLowerCase())) refuse('has a photo’s ending');
+  await prepareOutputDir(dirname(resolve(csv)));
+  const existing = await stat(csv).catch(() => undefined);
+  if (existing?.isDirectory()) refuse('is a folder');
+  return existing ? `--csv ${csv} exists: it is replaced` : undefined;
 }
 
 /** `endoface predict`: exit 0 when at least one photo was scored. */
@@ -96,13 +106,15 @@ export async function predictCommand(inputs: string[], opts: PredictCliOptions):
   const progress = createProgress('predict');
   try {
     const bundle = await loadBundle(opts.model);
-    if (opts.csv) await prepareCsvPath(opts.csv);
+    const replaced = opts.csv ? await prepareCsvPath(opts.csv, inputs) : undefined;
+    if (replaced) console.error(`note: ${replaced}`);
     const preds = await predictPhotos({
       model: bundle,
       inputs,
       cache,
       workers: Number(opts.workers),
       onProgress: (d, t) => progress.update(d, t),
+      onNote: (message) => console.error(`note: ${message}`),
     });
     progress.done();
     if (opts.json)

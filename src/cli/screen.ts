@@ -37,6 +37,7 @@ export async function screenCommand(inputs: string[], opts: ScreenCliOptions): P
       workers: Number(opts.workers),
       onProgress: (stage, d, t) => progress.update(d, t, stage),
       explain: opts.heatmap as 'regions' | 'coarse' | 'fine' | 'none',
+      onNote: (message) => console.error(`note: ${message}`),
     });
     progress.done();
     if (earlierRun) console.error(`note: ${earlierRun}`);

@@ -8,7 +8,7 @@ import { extname, join } from 'node:path';
 import { loadDataset } from '../data/index.js';
 import { EndofaceError, isEndofaceError } from '../errors.js';
 import { loadBundle, readSexAge, type CovariateWarning } from '../model/index.js';
-import { collectImageFiles, uniqueStems } from '../io/files.js';
+import { collectImageFiles, collectionNotes, uniqueStems } from '../io/files.js';
 import { toCsv } from '../io/csv-write.js';
 import type { Sex } from '../model/index.js';
 import { renderSvg, svgToPng } from '../report/plots.js';
@@ -60,10 +60,20 @@ export interface ExplainRunResult {
   outDir: string;
   /** Said when the output folder already held a run (see prepareOutputDir). */
   earlierRun?: string;
+  /** What was passed over in the inputs (an earlier run's figures, folders without photos). */
+  notes: string[];
 }
 
 /** Stems of the files a run writes besides the per-photo ones. */
 const RUN_FILES = new Set(['baseline', 'cohort', 'agreement', 'explanations']);
+
+/** An input that gave no photo, with its reason code. */
+type Problem = { file: string; code: string; message: string };
+const notFound = (file: string): Problem => ({
+  file,
+  code: 'file_not_found',
+  message: `no such file: ${file}`,
+});
 
 interface Target {
   file: string;
@@ -100,17 +110,17 @@ function covariatesOf(covariates: Record<string, string>): Pick<Target, 'sex' | 
 async function resolveTargets(
   inputs: readonly string[],
   exclude: readonly string[],
-): Promise<{ targets: Target[]; missing: string[] }> {
+): Promise<{ targets: Target[]; missing: Problem[]; notes: string[] }> {
   const targets: Target[] = [];
   const plain: string[] = [];
-  const skipped: string[] = [];
+  const skipped: Problem[] = [];
   for (const input of inputs) {
     if (extname(input).toLowerCase() !== '.csv') {
       plain.push(input);
       continue;
     }
     const ds = await loadDataset(input, { requireLabel: false, missingFiles: 'skip' });
-    skipped.push(...ds.missing.map((it) => it.file));
+    skipped.push(...ds.missing.map((it) => notFound(it.file)));
     for (const it of ds.items) {
       targets.push({
         file: it.file,
@@ -120,9 +130,11 @@ async function resolveTargets(
       });
     }
   }
-  const { files, missing } = await collectImageFiles(plain, { exclude });
+  const collected = await collectImageFiles(plain, { exclude });
+  const { files, missing } = collected;
   targets.push(...files.map((file) => ({ file })));
-  return { targets, missing: [...skipped, ...missing.map((m) => m.path)] };
+  const problems = missing.map((m) => ({ file: m.path, code: m.reason, message: m.message }));
+  return { targets, missing: [...skipped, ...problems], notes: collectionNotes(collected) };
 }
 
 /**
@@ -140,8 +152,7 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
   if (options.nResamples !== undefined) checkResamples(options.nResamples, 0);
   await checkBaselineSource(options.baseline);
   // The run writes its figures into `out`: an earlier run's are not photos to explain.
-  const { targets, missing } = await resolveTargets(options.inputs, [options.out]);
-  const failed = missing.map((file) => ({ file, code: 'file_not_found', message: `no such file: ${file}` }));
+  const { targets, missing: failed, notes } = await resolveTargets(options.inputs, [options.out]);
   if (targets.length === 0 && failed.length === 0)
     throw new EndofaceError('empty_dataset', 'no photos to explain', { inputs: options.inputs });
   // Everything that can be refused is checked before any long work (the baseline, the photos).
@@ -205,6 +216,7 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
     outDir: options.out,
     baseline,
     ...(earlierRun ? { earlierRun } : {}),
+    notes,
   };
   if (cohort.length > 0) {
     out.cohort = cohortRegionImportance(cohort);
@@ -268,8 +280,7 @@ async function resolveBaseline(
       });
     }
   }
-  const { targets, missing } = await resolveTargets([source], [options.out]);
-  const failed = missing.map((file) => ({ file, code: 'file_not_found', message: `no such file: ${file}` }));
+  const { targets, missing: failed } = await resolveTargets([source], [options.out]);
   // A cohort manifest may be passed whole: its photos labelled with the explained class are not normal.
   const normals = targets.filter((t) => t.label !== className);
   for (const t of targets.filter((t) => t.label === className))

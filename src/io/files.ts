@@ -17,11 +17,25 @@ export const IMAGE_EXTENSIONS = [
   '.gif',
 ];
 
+/** Why an input gave no photo: absent (or a broken link), or a folder that cannot be read. */
+export type InputProblemCode = 'file_not_found' | 'file_not_readable';
+
 export interface CollectedFiles {
   files: string[];
-  /** Inputs that do not exist (and broken links met in a folder), with the reason. */
-  missing: { path: string; reason: string }[];
+  /** Inputs that gave no photo (absent, a folder that cannot be read), with the reason. */
+  missing: { path: string; reason: InputProblemCode; message: string }[];
+  /** Folders passed over because an earlier endoface run wrote them (they hold {@link OUTPUT_MARKER}). */
+  earlierOutputs: string[];
+  /** Named folders in which no photo was found. */
+  emptyFolders: string[];
 }
+
+/**
+ * The file a run's figure folders carry (written by `prepareOutputDir`): a folder holding it is not
+ * searched for photos unless it is named, so that no run reads back an earlier run's figures, crops
+ * or phantoms found below a folder of photos.
+ */
+export const OUTPUT_MARKER = '.endoface-output';
 
 export interface CollectOptions {
   /**
@@ -36,6 +50,8 @@ export type CollectErrorCode = 'input_in_output_folder';
 interface WalkState {
   out: string[];
   missing: CollectedFiles['missing'];
+  earlierOutputs: string[];
+  emptyFolders: string[];
   /** Real paths of the folders excluded. */
   exclude: string[];
   /** Real paths of the folders walked: a symlinked folder is walked once, and a link cycle ends. */
@@ -46,11 +62,32 @@ function isImage(name: string): boolean {
   return IMAGE_EXTENSIONS.includes(extname(name).toLowerCase());
 }
 
-async function walk(dir: string, state: WalkState): Promise<void> {
+const notFound = (path: string) =>
+  ({ path, reason: 'file_not_found', message: `no such file or folder: ${path}` }) as const;
+
+/** The folder's entries, or undefined (recorded as `file_not_readable`) when it cannot be listed. */
+async function listFolder(dir: string, state: WalkState) {
+  try {
+    return await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (e as Error).message;
+    state.missing.push({ path: dir, reason: 'file_not_readable', message: `${dir} cannot be read: ${why}` });
+    return undefined;
+  }
+}
+
+async function walk(dir: string, state: WalkState, named = false): Promise<void> {
   const real = await realpath(dir);
   if (state.seen.has(real) || state.exclude.includes(real)) return;
   state.seen.add(real);
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = await listFolder(dir, state);
+  if (!entries) return;
+  // An earlier run's figures are passed over, unless their folder is named (a simulate run's images/).
+  if (!named && entries.some((e) => e.name === OUTPUT_MARKER)) {
+    state.earlierOutputs.push(dir);
+    return;
+  }
   entries.sort((a, b) => a.name.localeCompare(b.name));
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
@@ -58,7 +95,7 @@ async function walk(dir: string, state: WalkState): Promise<void> {
     // A link is taken for what it points to (Dirent says only "link").
     const target = e.isSymbolicLink() ? await stat(p).catch(() => undefined) : e;
     if (!target) {
-      if (isImage(e.name)) state.missing.push({ path: p, reason: 'file_not_found' });
+      if (isImage(e.name)) state.missing.push(notFound(p));
     } else if (target.isDirectory()) await walk(p, state);
     else if (target.isFile() && isImage(e.name)) state.out.push(p);
   }
@@ -72,7 +109,9 @@ async function realFolders(folders: readonly string[]): Promise<string[]> {
 
 /**
  * Expands files and folders (recursively, image endings only, following links) into a de-duplicated
- * file list: inputs in the order given, each folder's files sorted by name.
+ * file list: inputs in the order given, each folder's files sorted by name. Below a named folder, an
+ * earlier run's figure folders are passed over (`earlierOutputs`); a folder that cannot be read is
+ * listed in `missing`, a named folder without photos in `emptyFolders`.
  *
  * @throws `input_in_output_folder` when an input folder is an excluded folder: its photos and the
  *   run's figures could not be told apart
@@ -84,12 +123,14 @@ export async function collectImageFiles(
   const state: WalkState = {
     out: [],
     missing: [],
+    earlierOutputs: [],
+    emptyFolders: [],
     exclude: await realFolders(options.exclude ?? []),
     seen: new Set(),
   };
   for (const input of inputs) {
     const info = await stat(input).catch(() => undefined);
-    if (!info) state.missing.push({ path: input, reason: 'file_not_found' });
+    if (!info) state.missing.push(notFound(input));
     else if (info.isDirectory()) {
       if (state.exclude.includes(await realpath(input))) {
         throw new EndofaceError<CollectErrorCode>(
@@ -98,10 +139,19 @@ export async function collectImageFiles(
           { file: input, exclude: options.exclude },
         );
       }
-      await walk(input, state);
+      const before = { photos: state.out.length, problems: state.missing.length };
+      await walk(input, state, true);
+      // A named folder that gave nothing is said (by the caller), not dropped in silence.
+      if (state.out.length === before.photos && state.missing.length === before.problems)
+        state.emptyFolders.push(input);
     } else state.out.push(input);
   }
-  return { files: [...new Set(state.out.map((f) => resolve(f)))], missing: state.missing };
+  return {
+    files: [...new Set(state.out.map((f) => resolve(f)))],
+    missing: state.missing,
+    earlierOutputs: state.earlierOutputs,
+    emptyFolders: state.emptyFolders,
+  };
 }
 
 /** Letters and digits of any script are kept (张三.jpg and 李四.jpg stay apart); anything else becomes `_`. */
@@ -166,4 +216,20 @@ export function uniqueStems(files: readonly string[]): string[] {
     taken.add(key(stem));
     return stem;
   });
+}
+
+/** What a command says about the folders it was given: those passed over, and those without photos. */
+export function collectionNotes(c: Pick<CollectedFiles, 'earlierOutputs' | 'emptyFolders'>): string[] {
+  const list = (folders: readonly string[]) =>
+    folders.slice(0, 3).join(', ') + (folders.length > 3 ? `, … (${folders.length} in all)` : '');
+  return [
+    ...(c.earlierOutputs.length
+      ? [
+          `passed over what earlier endoface runs wrote (figures, crops, phantoms), not photos: ${list(c.earlierOutputs)}; name such a folder to read it`,
+        ]
+      : []),
+    ...(c.emptyFolders.length
+      ? [`no photos (${IMAGE_EXTENSIONS.join(' ')}) in ${list(c.emptyFolders)}`]
+      : []),
+  ];
 }

@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { EndofaceError } from '../errors.js';
+import { OUTPUT_MARKER } from './files.js';
 
 /** The nearest of `path` and its parents that exists and is not a folder (what blocks a mkdir). */
 async function blockingFile(path: string): Promise<string | undefined> {
@@ -16,6 +17,9 @@ async function blockingFile(path: string): Promise<string | undefined> {
  * Creates the output folder `dir` (and `subfolders` in it) or refuses it with `output_not_writable`
  * saying why (a file in the way, no permission) — called before any long work, so that no feature
  * extraction or explanation is wasted on a run that could not write its results.
+ *
+ * A run's figure folders (its `subfolders`, else `dir` itself; only with a `runFile`) get
+ * {@link OUTPUT_MARKER}, so later runs do not read them back.
  *
  * @returns `earlierRun`: a note when `runFile` (the run's summary, e.g. screen.json) is already there.
  *   Nothing is deleted — the files are the user's — so per-photo files of photos that are not in
@@ -43,6 +47,16 @@ export async function prepareOutputDir(
         ...(file ? { file } : {}),
       });
     }
+  }
+  // The folders a run writes figures into are marked, so that no later run searching a parent
+  // folder reads them as photos: its subfolders, or the folder itself when it has none.
+  if (options.runFile) {
+    const subfolders = options.subfolders ?? [];
+    for (const folder of subfolders.length ? subfolders.map((f) => join(dir, f)) : [dir])
+      await writeChecked(
+        join(folder, OUTPUT_MARKER),
+        'Written by endoface: this folder holds the output of a run; endoface does not search it for photos unless it is named.\n',
+      );
   }
   if (!earlier?.isFile()) return {};
   return {

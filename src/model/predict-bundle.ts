@@ -7,7 +7,7 @@ import {
   type FeatureSetName,
 } from '../features/index.js';
 import type { QualityVerdict } from '../face/index.js';
-import { collectImageFiles } from '../io/files.js';
+import { collectImageFiles, collectionNotes } from '../io/files.js';
 import { loadBundle, type Bundle } from './bundle.js';
 import { featureMatrix, matrixColumns } from './feature-matrix.js';
 import { assessNormative, readSexAge, type CovariateWarning, type NormativeAssessment } from './normative.js';
@@ -64,6 +64,8 @@ export interface PredictOptions {
   admit?: ('pass' | 'warn' | 'reject')[];
   /** Folders never searched for photos: where the run writes its figures. */
   exclude?: readonly string[];
+  /** Told what the run passed over (an earlier run's figure folders below the inputs). */
+  onNote?: (message: string) => void;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -72,13 +74,19 @@ interface Target {
   subject?: string;
   label?: string;
   covariates: Record<string, string>;
+  /** Why an input gave no photo (an unreadable folder, a named folder without photos). */
+  problem?: { code: string; message: string };
 }
 
 /**
  * The photos to score, in the order of the inputs (a manifest's rows in its order). A missing file,
  * named or in a manifest, stays a target: reading it fails with `file_not_found`, listed in place.
  */
-async function resolveTargets(inputs: readonly string[], exclude: readonly string[] = []): Promise<Target[]> {
+async function resolveTargets(
+  inputs: readonly string[],
+  exclude: readonly string[] = [],
+  onNote: (message: string) => void = () => {},
+): Promise<Target[]> {
   const out: Target[] = [];
   const seen = new Set<string>();
   for (const input of inputs) {
@@ -89,9 +97,17 @@ async function resolveTargets(inputs: readonly string[], exclude: readonly strin
         out.push({ file: it.file, subject: it.subjectId, label: it.label, covariates: it.covariates });
       continue;
     }
-    const { files, missing } = await collectImageFiles([input], { exclude });
+    const collected = await collectImageFiles([input], { exclude });
+    const { files, missing } = collected;
+    for (const note of collectionNotes(collected)) onNote(note);
+    for (const m of missing)
+      out.push({
+        file: m.path,
+        covariates: {},
+        ...(m.reason === 'file_not_found' ? {} : { problem: { code: m.reason, message: m.message } }),
+      });
     // A photo met twice (a folder and a file in it) is scored once.
-    for (const file of [...missing.map((m) => m.path), ...files.filter((f) => !seen.has(f))]) {
+    for (const file of files.filter((f) => !seen.has(f))) {
       seen.add(file);
       out.push({ file, covariates: {} });
     }
@@ -108,7 +124,7 @@ async function resolveTargets(inputs: readonly string[], exclude: readonly strin
 export async function predictPhotos(options: PredictOptions): Promise<PhotoPrediction[]> {
   const bundle = typeof options.model === 'string' ? await loadBundle(options.model) : options.model;
   const admit = options.admit ?? ['pass', 'warn'];
-  const targets = await resolveTargets(options.inputs, options.exclude);
+  const targets = await resolveTargets(options.inputs, options.exclude, options.onNote);
   const sets = new Set<FeatureSetName>();
   for (const s of bundle.metadata.screens) for (const f of s.featureSets) sets.add(f);
   if (bundle.normative) {
@@ -116,14 +132,23 @@ export async function predictPhotos(options: PredictOptions): Promise<PhotoPredi
     sets.add('colour');
     if (bundle.normative.descriptor) sets.add(bundle.normative.descriptor.set);
   }
-  const results: PhotoPrediction[] = targets.map((t) => ({ ...t, faceCount: 0, scored: false, screens: {} }));
+  const results: PhotoPrediction[] = targets.map(({ problem, ...t }) => ({
+    ...t,
+    faceCount: 0,
+    scored: false,
+    screens: {},
+    ...(problem ? { error: problem, notScoredReason: problem.code } : {}),
+  }));
+  // Inputs that gave no photo are listed in place, not read.
+  const readable = targets.flatMap((t, i) => (t.problem ? [] : [i]));
   const scoredFeatures: { index: number; features: FaceFeatures }[] = [];
   let done = 0;
-  for await (const o of extractFeatureBatch(
-    targets.map((t) => t.file),
+  for await (const batch of extractFeatureBatch(
+    readable.map((i) => targets[i].file),
     { sets: [...sets], cache: options.cache, workers: options.workers },
   )) {
-    options.onProgress?.(++done, targets.length);
+    options.onProgress?.(++done, readable.length);
+    const o = { ...batch, index: readable[batch.index] };
     const r = results[o.index];
     if (!o.ok) {
       r.error = o.error;

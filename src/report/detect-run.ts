@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { EndofaceError } from '../errors.js';
 import { analyzeFaceBatch, type BatchOutcome, type FaceConfig } from '../face/index.js';
-import { collectImageFiles, uniqueStems } from '../io/files.js';
+import { collectImageFiles, collectionNotes, uniqueStems, type CollectedFiles } from '../io/files.js';
 import { toCsv } from '../io/csv-write.js';
 import { prepareOutputDir, writeChecked } from '../io/output-dir.js';
 import type { DeepPartial } from '../util/merge.js';
@@ -36,15 +36,17 @@ export interface DetectRunResult {
   summaryPath?: string;
   /** A note when `outDir` held an earlier run's summary.csv (see prepareOutputDir). */
   earlierRun?: string;
+  /** What was passed over in the inputs (an earlier run's figures, folders without photos). */
+  notes: string[];
 }
 
 /** Missing inputs as outcomes (after the photos), so that the counts and summary.csv list every input. */
-function missingOutcomes(missing: { path: string; reason: string }[], first: number): BatchOutcome[] {
+function missingOutcomes(missing: CollectedFiles['missing'], first: number): BatchOutcome[] {
   return missing.map((m, k) => ({
     index: first + k,
     file: m.path,
     ok: false,
-    error: { code: m.reason, message: `no such file or folder: ${m.path}` },
+    error: { code: m.reason, message: m.message },
   }));
 }
 
@@ -59,7 +61,8 @@ function missingOutcomes(missing: { path: string; reason: string }[], first: num
 export async function runDetect(options: DetectRunOptions): Promise<DetectRunResult> {
   // An earlier run's crops in the inputs (output folder inside the input folder) are not photos.
   const written = options.outDir ? OUTPUT_SUBFOLDERS.map((f) => join(options.outDir!, f)) : [];
-  const { files, missing } = await collectImageFiles(options.inputs, { exclude: written });
+  const collected = await collectImageFiles(options.inputs, { exclude: written });
+  const { files, missing } = collected;
   if (files.length === 0 && missing.length === 0)
     throw new EndofaceError('empty_dataset', `no photos found in ${options.inputs.join(', ')}`, {
       inputs: options.inputs,
@@ -109,5 +112,6 @@ export async function runDetect(options: DetectRunOptions): Promise<DetectRunRes
     outcomes,
     summaryPath,
     ...(earlierRun ? { earlierRun } : {}),
+    notes: collectionNotes(collected),
   };
 }

@@ -67,6 +67,8 @@ export interface ScreenRunOptions {
    * occlusion heatmap, ≈ 5 / 20 s), `none`. Default `regions`.
    */
   explain?: 'regions' | 'coarse' | 'fine' | 'none';
+  /** Told what the run passed over (an earlier run's figure folders below the inputs). */
+  onNote?: (message: string) => void;
 }
 
 function toResult(p: PhotoPrediction, topN: number): ScreenResult {
@@ -183,6 +185,7 @@ export async function runScreen(
     cache: options.cache,
     workers: options.workers,
     onProgress: (d, t) => options.onProgress?.('features', d, t),
+    onNote: options.onNote,
   });
   const topN = options.topRegions ?? 3;
   const results = preds.map((p) => toResult(p, topN));

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { dataPath } from '../helpers/data.js';
-import { runCli } from '../helpers/cli.js';
+import { photoNames, runCli } from '../helpers/cli.js';
 
 test('detect goes on past bad files, writes crops, JSON and a summary, and lists the problems', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'endoface-detect-'));
@@ -26,7 +26,7 @@ test('detect goes on past bad files, writes crops, JSON and a summary, and lists
   assert.match(r.stdout, /wall\.png\s+no_face/);
 
   // Same file name in two folders: both kept apart.
-  assert.deepEqual((await readdir(join(out, 'crops'))).sort(), ['a.png', 'visit2__a.png']);
+  assert.deepEqual(await photoNames(join(out, 'crops')), ['a.png', 'visit2__a.png']);
   const json = JSON.parse(await readFile(join(out, 'faces', 'a.json'), 'utf8'));
   assert.equal(json.quality.status, 'pass');
   assert.equal(json.faces[0].meshPx.length, 478);
@@ -64,4 +64,16 @@ test('unknown options and bad values are refused with a message', () => {
   const r = runCli(['detect', 'x', '--workers', 'two']);
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /--workers must be a whole number/);
+});
+
+test('a second detect run over the same photos does not read the first run’s crops back, and says so', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'endoface-detect-again-'));
+  await copyFile(dataPath('webmorph-canada', 'images', '003f.jpg'), join(dir, 'a.jpg'));
+  const first = runCli(['detect', dir, '--out', join(dir, 'run1')]);
+  assert.equal(first.status, 0, first.stderr);
+  const second = runCli(['detect', dir, '--out', join(dir, 'run2')]);
+  assert.equal(second.status, 0, second.stderr);
+  assert.match(second.stdout, /1 photos?: 1 pass/);
+  assert.match(second.stderr, /note: passed over what earlier endoface runs wrote.*run1\/crops/);
+  assert.deepEqual(await photoNames(join(dir, 'run2', 'crops')), ['a.png']);
 });

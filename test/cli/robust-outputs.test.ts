@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { assertRefused, runCli } from '../helpers/cli.js';
+import { assertRefused, photoNames, runCli } from '../helpers/cli.js';
 
 /** Output folders that cannot be written, inputs that are not there, and option checks before any work. */
 
@@ -40,7 +40,7 @@ test('detect does not read its own crops back, lists a missing input, and refuse
     assert.match(r.stdout, /2 photos: 1 pass, 0 warn, 0 reject, 1 unreadable \(1 not found\)/);
     if (run === 1) assert.match(r.stderr, /note: .*earlier run/);
   }
-  assert.deepEqual(await readdir(join(out, 'crops')), ['alex.png']);
+  assert.deepEqual(await photoNames(join(out, 'crops')), ['alex.png']);
   const csv = (await readFile(join(out, 'summary.csv'), 'utf8')).trim().split('\n');
   assert.equal(csv.length, 1 + 2);
   assert.ok(csv.some((l) => l.startsWith(`${missing},error,`) && l.includes('file_not_found')));
@@ -155,4 +155,19 @@ test('predict checks --csv before scoring, creates its folder, and names unreada
     'output_not_writable',
     /is a folder/,
   );
+  // Never over what the run reads: an input photo, a manifest, or anything with a photo's ending.
+  const victim = join(dir, 'victim.jpg');
+  await copyFile(photo('male_alex.jpg'), victim);
+  const before = await readFile(victim);
+  assertRefused(
+    runCli(['predict', '-m', 'models/default', victim, '--csv', victim]),
+    'output_not_writable',
+    /is one of the inputs/,
+  );
+  assertRefused(
+    runCli(['predict', '-m', 'models/default', victim, '--csv', join(dir, 'scores.png')]),
+    'output_not_writable',
+    /photo’s ending/,
+  );
+  assert.deepEqual(await readFile(victim), before);
 });

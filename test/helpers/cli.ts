@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -19,4 +20,9 @@ export function assertRefused(r: { status: number; stderr: string }, code: strin
   assert.match(r.stderr, new RegExp(`^${code}: `, 'm'), r.stderr);
   if (message) assert.match(r.stderr, message);
   assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+}
+
+/** The files a run wrote in a folder, sorted, without hidden ones (the run's `.endoface-output` marker). */
+export async function photoNames(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((f) => !f.startsWith('.')).sort();
 }

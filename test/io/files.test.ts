@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, symlink } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { EndofaceError } from '../../src/errors.js';
-import { collectImageFiles, uniqueStems } from '../../src/io/files.js';
+import { collectImageFiles, collectionNotes, OUTPUT_MARKER, uniqueStems } from '../../src/io/files.js';
+import { prepareOutputDir } from '../../src/io/output-dir.js';
 
 const EXAMPLE = resolve(import.meta.dirname, '..', '..', 'examples', 'canada_008f.jpg');
 
@@ -88,7 +90,13 @@ test('a folder walk follows linked photos and folders, and ends on a link cycle'
   await symlink(join(dir, 'gone.jpg'), join(dir, 'in', 'broken.jpg'));
   const { files, missing } = await collectImageFiles([join(dir, 'in')]);
   assert.deepEqual(files, [join(dir, 'in', 'linked.jpg'), join(dir, 'in', 'sub', 'b.jpg')]);
-  assert.deepEqual(missing, [{ path: join(dir, 'in', 'broken.jpg'), reason: 'file_not_found' }]);
+  assert.deepEqual(missing, [
+    {
+      path: join(dir, 'in', 'broken.jpg'),
+      reason: 'file_not_found',
+      message: `no such file or folder: ${join(dir, 'in', 'broken.jpg')}`,
+    },
+  ]);
 });
 
 test('excluded folders are never searched; an input that is one is refused', async () => {
@@ -107,4 +115,34 @@ test('excluded folders are never searched; an input that is one is refused', asy
     collectImageFiles([dir], { exclude: [dir] }),
     (e: unknown) => e instanceof EndofaceError && e.code === 'input_in_output_folder',
   );
+});
+
+test('an earlier run’s figure folders below the inputs are passed over unless named; a named folder without photos is said', async () => {
+  const dir = await photos([
+    'a.jpg',
+    'results/photos/a.cushing.regions.png',
+    'phantoms/images/a_cushing.jpg',
+  ]);
+  // As a screen run and a simulate run leave them: the run file at the top, the marker in the figure folder.
+  await prepareOutputDir(join(dir, 'results'), { subfolders: ['photos'], runFile: 'screen.json' });
+  await prepareOutputDir(join(dir, 'phantoms'), { subfolders: ['images'], runFile: 'manifest.csv' });
+  await writeFile(join(dir, 'results', 'screen.json'), '{}');
+  await mkdir(join(dir, 'empty'));
+  const walked = await collectImageFiles([dir]);
+  assert.deepEqual(walked.files, [join(dir, 'a.jpg')]);
+  assert.deepEqual(walked.earlierOutputs, [join(dir, 'phantoms', 'images'), join(dir, 'results', 'photos')]);
+  assert.deepEqual(walked.missing, []);
+  // Named, the phantoms are photos (a simulate run's images/ is meant to be screened).
+  const named = await collectImageFiles([join(dir, 'phantoms', 'images'), join(dir, 'empty')]);
+  assert.deepEqual(named.files, [join(dir, 'phantoms', 'images', 'a_cushing.jpg')]);
+  assert.deepEqual(named.missing, []);
+  assert.deepEqual(named.emptyFolders, [join(dir, 'empty')]);
+  assert.deepEqual(collectionNotes(walked).length, 1);
+  assert.match(collectionNotes(named)[0], new RegExp(`no photos .* in ${join(dir, 'empty')}$`));
+  // A run without figure subfolders marks its own folder; a plain output folder (predict's --csv) is not marked.
+  await prepareOutputDir(join(dir, 'explained'), { runFile: 'explanations.csv' });
+  await prepareOutputDir(join(dir, 'csv-here'));
+  assert.ok(existsSync(join(dir, 'explained', OUTPUT_MARKER)));
+  assert.ok(!existsSync(join(dir, 'csv-here', OUTPUT_MARKER)));
+  assert.ok(!existsSync(join(dir, 'results', OUTPUT_MARKER)));
 });
