@@ -168,7 +168,7 @@ export function register(program: Command): void {
     )
     .requiredOption('--in <dir|csv>', 'a folder of photos, or a CSV manifest file[,subject_id,sex,age,…]')
     .requiredOption('--condition <name>', 'cushing | acromegaly')
-    .requiredOption('--severity <s>', 'severity in [0, 1] (every sign of the condition at this magnitude)')
+    .requiredOption('--severity <s>', 'severity in (0, 1] (every sign of the condition at this magnitude)')
     .requiredOption('-o, --out <dir>', 'write images/, manifest.csv and phantoms.json here')
     .option(
       '--signs <list>',

@@ -90,10 +90,11 @@ export async function simulateCommand(flags: SimulateFlags): Promise<number> {
   const progress = createProgress('simulate');
   const result = await simulateCohort({
     ...options,
+    // Said at once, not at the end: a run that dies part-way must still say where the earlier one went.
+    onEarlierRun: (note) => console.error(`note: ${note}`),
     onProgress: (done, total, file) => progress.update(done, total, file ? basename(file) : ''),
   });
   progress.done();
-  if (result.earlierRun) console.error(`note: ${result.earlierRun}`);
   console.log(
     `${result.total} photos: ${result.phantoms} phantoms (${options.condition}), ${result.controls} controls, ${result.skipped.length} skipped` +
       (result.phantoms > 0 ? `; ${result.meanSimulateMs.toFixed(0)} ms per phantom` : ''),

@@ -1,16 +1,19 @@
-import { writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { copyFile, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { EndofaceError, isEndofaceError } from '../errors.js';
 import { analyzeFace } from '../face/index.js';
 import { decodeImage } from '../image/index.js';
+import { parseCsv } from '../io/csv-read.js';
 import { toCsv } from '../io/csv-write.js';
 import { SOFTWARE_VERSION } from '../version.js';
+import { OUTPUT_MARKER } from '../io/files.js';
 import { prepareOutputDir } from '../io/output-dir.js';
-import { readSourcePhotos } from './inputs.js';
+import { readSourcePhotos, refuseInputsInOutput } from './inputs.js';
 import { SIGNS, signsOf, type SignName } from './signs.js';
 import {
   checkSimulateOptions,
   encodePhantom,
+  refuseHueOnGrey,
   SIMULATOR_VERSION,
   simulatePhenotype,
   type Phenotype,
@@ -34,18 +37,20 @@ export interface CohortOptions extends Pick<
   /** Output format. Default `jpeg` (quality 95, 4:4:4). */
   format?: 'jpeg' | 'png';
   onProgress?: (done: number, total: number, file: string) => void;
+  /** Told, before the first phantom is made, where an earlier run in `outDir` was moved (see `earlierRun`). */
+  onEarlierRun?: (note: string) => void;
 }
 
 export interface CohortResult {
   total: number;
   phantoms: number;
   controls: number;
-  /** Photos not used, with their reason code (image errors, `no_face`, quality reasons). */
+  /** Photos not used, with their reason code (image errors, `no_face`, `greyscale`, quality reasons). */
   skipped: { file: string; code: string; message: string }[];
   manifestPath: string;
   /** Mean time per phantom (warp + colour + encode), milliseconds. */
   meanSimulateMs: number;
-  /** Said when the output folder already held a cohort (see prepareOutputDir). */
+  /** Said when the output folder already held a run: where it was moved (see {@link EARLIER_RUNS}). */
   earlierRun?: string;
 }
 
@@ -61,7 +66,130 @@ export const MANIFEST_COLUMNS = [
   'age',
 ];
 
-const round = (v: number): number => Number(v.toFixed(4));
+/** 4 decimals, but a value above 0 never becomes 0 (a row labelled with its condition has severity > 0). */
+const round = (v: number): number => {
+  const r = Number(v.toFixed(4));
+  return r === 0 && v !== 0 ? Number(v.toPrecision(2)) : r;
+};
+
+/**
+ * Where an earlier run in the output folder goes before a new one writes: `<outDir>/earlier-runs/<time>/`
+ * gets its `manifest.csv`, `phantoms.json` and the images its manifest lists (same relative paths, so
+ * it stays a complete cohort). Nothing is deleted, and `<outDir>/manifest.csv` never lists images of
+ * another run: if the new run dies part-way, the folder has no manifest at all.
+ */
+export const EARLIER_RUNS = 'earlier-runs';
+
+/** Whether `path` is `dir` or lies under it (both absolute). */
+const within = (path: string, dir: string): boolean => path === dir || path.startsWith(dir + sep);
+
+/** A write of the run's output; any failure is fatal (`output_not_writable`), never a skipped photo. */
+async function writeOutput(outDir: string, path: string, data: string | Buffer): Promise<void> {
+  try {
+    await writeFile(path, data);
+  } catch (e) {
+    throw new EndofaceError(
+      'output_not_writable',
+      `cannot write ${path}: ${(e as Error).message} (the run stopped; ${join(outDir, 'manifest.csv')} was not written)`,
+      { file: path },
+    );
+  }
+}
+
+/** {@link writeOutput} through a temporary file renamed into place: the file is whole or absent. */
+async function writeWhole(outDir: string, path: string, data: string): Promise<void> {
+  const partial = join(dirname(path), `.${basename(path)}.partial`);
+  await writeOutput(outDir, partial, data);
+  try {
+    await rename(partial, path);
+  } catch (e) {
+    throw new EndofaceError('output_not_writable', `cannot write ${path}: ${(e as Error).message}`, {
+      file: path,
+    });
+  }
+}
+
+/** Renames `from` to `to`, copying when they are on different file systems (`images/` a link elsewhere). */
+async function move(from: string, to: string): Promise<void> {
+  await mkdir(dirname(to), { recursive: true });
+  try {
+    await rename(from, to);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+    await copyFile(from, to);
+    await unlink(from);
+  }
+}
+
+/** The `file` column of an earlier manifest, or the phantoms of an earlier phantoms.json (unreadable: none). */
+async function listedFiles(manifest: string, details: string): Promise<string[]> {
+  const files: string[] = [];
+  try {
+    const table = parseCsv(await readFile(manifest, 'utf8'), manifest);
+    const col = table.header.indexOf('file');
+    if (col >= 0) files.push(...table.rows.map((r) => r[col]));
+  } catch {
+    // no manifest, or not one: only its own file is moved
+  }
+  try {
+    const json = JSON.parse(await readFile(details, 'utf8')) as { phantoms?: { file?: unknown }[] };
+    for (const p of json.phantoms ?? []) if (typeof p.file === 'string') files.push(p.file);
+  } catch {
+    // likewise
+  }
+  return [...new Set(files)];
+}
+
+/**
+ * Moves an earlier run in `outDir` (its `manifest.csv`, `phantoms.json`, and the files under
+ * `images/` they list) to a new folder under {@link EARLIER_RUNS}, named by the time of its
+ * manifest. Images first, manifest last: the manifest is where it is only once its images are too.
+ * Returns the note for the user, or nothing when there was no earlier run.
+ */
+async function moveEarlierRunAside(outDir: string): Promise<string | undefined> {
+  const manifest = join(outDir, 'manifest.csv');
+  const details = join(outDir, 'phantoms.json');
+  const [m, d] = await Promise.all([manifest, details].map((f) => stat(f).catch(() => undefined)));
+  const when = (m?.isFile() ? m : d?.isFile() ? d : undefined)?.mtime;
+  if (!when) return undefined;
+  const stamp = when.toISOString().slice(0, 19).replace(/:/g, '-');
+  let dest = join(outDir, EARLIER_RUNS, stamp);
+  for (let n = 2; await stat(dest).catch(() => undefined); n++)
+    dest = join(outDir, EARLIER_RUNS, `${stamp}_${n}`);
+  const images = resolve(outDir, 'images');
+  const files: string[] = [];
+  for (const f of await listedFiles(manifest, details)) {
+    const path = resolve(outDir, f);
+    if (within(path, images) && path !== images && (await stat(path).catch(() => undefined))?.isFile())
+      files.push(path);
+  }
+  try {
+    // Marked like images/: a later run searching a folder above must not read these phantoms as photos.
+    await mkdir(dest, { recursive: true });
+    await writeFile(
+      join(outDir, EARLIER_RUNS, OUTPUT_MARKER),
+      'Written by endoface: earlier simulate runs moved aside; endoface does not search this folder for photos unless it is named.\n',
+    );
+    for (const f of files) await move(f, join(dest, relative(outDir, f)));
+    if (d?.isFile()) await move(details, join(dest, 'phantoms.json'));
+    if (m?.isFile()) await move(manifest, join(dest, 'manifest.csv'));
+  } catch (e) {
+    throw new EndofaceError(
+      'output_not_writable',
+      `${outDir} holds an earlier run, which could not be moved to ${dest}: ${(e as Error).message}`,
+      { parameter: 'out', value: outDir, file: dest },
+    );
+  }
+  const what = [m?.isFile() ? 'manifest.csv' : '', d?.isFile() ? 'phantoms.json' : ''].filter(Boolean);
+  const others = (await readdir(images).catch(() => [])).filter((f) => !f.startsWith('.')).length;
+  return (
+    `${outDir} holds an earlier run (${what.join(', ')} of ${when.toISOString().slice(0, 16).replace('T', ' ')}): ` +
+    `moved, with the ${files.length} ${files.length === 1 ? 'image' : 'images'} it lists, to ${dest} (delete it when no longer needed)` +
+    (others > 0
+      ? `; ${others} other ${others === 1 ? 'file' : 'files'} in ${join(outDir, 'images')} left as they were`
+      : '')
+  );
+}
 
 /**
  * Makes a cohort of phantoms (and, with `includeControls`, matched controls) from real photos and
@@ -69,24 +197,31 @@ const round = (v: number): number => Number(v.toFixed(4));
  * relative to the manifest. A phantom and its control share the subject id (the same person):
  * a study must split by subject, so that one identity never sits on both sides of a split.
  * Photos that cannot be read, have no face or are rejected by the quality check are skipped and
- * listed with their reason. Controls pass through the same encoder as phantoms, so compression
- * cannot give the label away.
+ * listed with their reason, and so are greyscale photos when a sign would colour them (`greyscale`).
+ * Controls pass through the same encoder as phantoms, so compression cannot give the label away.
+ *
+ * Refused before anything is written: severity 0 (`invalid_severity`), and an input the run would
+ * write over (`input_in_output_folder`). An earlier run in `outDir` is moved to {@link EARLIER_RUNS}
+ * before the first phantom; `manifest.csv` is written last, so a run that dies leaves none.
  */
 export async function simulateCohort(options: CohortOptions): Promise<CohortResult> {
-  checkSimulateOptions(options);
-  // Severity 0 without jitter leaves every photo as it is: rows labelled affected would be controls.
-  if (options.severity === 0 && !(options.jitter ?? 0))
+  const { condition, severity, weights } = checkSimulateOptions(options);
+  // Severity 0 leaves every photo as it is: rows labelled affected would be controls. (With jitter
+  // it is refused by checkSimulateOptions; jittered draws are kept above 0.)
+  if (severity === 0)
     throw new EndofaceError(
       'invalid_severity',
-      `severity 0 (without jitter) changes no photo, yet its phantoms would be labelled ${options.condition}; give a severity above 0`,
+      `severity 0 changes no photo, yet its phantoms would be labelled ${condition}; give a severity above 0`,
       { parameter: 'severity', value: 0 },
     );
-  // Before any phantom is made: an output folder that cannot be written must not waste the work.
-  const { earlierRun } = await prepareOutputDir(options.outDir, {
-    subfolders: ['images'],
-    runFile: 'manifest.csv',
-  });
   const photos = await readSourcePhotos(options.input, { exclude: [options.outDir] });
+  // Before anything is written: a run must never write over its own input.
+  await refuseInputsInOutput(options.input, photos, options.outDir);
+  // Before any phantom is made: an output folder that cannot be written must not waste the work.
+  // (Its note on an earlier run is not used: the run is moved aside below, and said so.)
+  await prepareOutputDir(options.outDir, { subfolders: ['images'], runFile: 'manifest.csv' });
+  const earlierRun = await moveEarlierRunAside(options.outDir);
+  if (earlierRun) options.onEarlierRun?.(earlierRun);
   const format = options.format ?? 'jpeg';
   const ext = format === 'png' ? 'png' : 'jpg';
   const seed = options.seed ?? 1;
@@ -112,6 +247,8 @@ export async function simulateCohort(options: CohortOptions): Promise<CohortResu
     };
     try {
       const image = await decodeImage(photo.file);
+      // Before face analysis: a grey photo with painted-on colour would give its label away.
+      refuseHueOnGrey(image, condition, severity, weights);
       const analysis = await analyzeFace(image);
       if (analysis.quality.status === 'reject') {
         const reasons = analysis.quality.reasons.filter((r) => r.severity === 'reject');
@@ -134,7 +271,7 @@ export async function simulateCohort(options: CohortOptions): Promise<CohortResu
       });
       simulateMs += phantom.timings.totalMs - phantom.timings.analyzeMs;
       const file = `images/${photo.stem}_${options.condition}.${ext}`;
-      await writeFile(join(options.outDir, file), phantom.encoded!);
+      await writeOutput(options.outDir, join(options.outDir, file), phantom.encoded!);
       rows.push({
         ...base,
         file,
@@ -152,7 +289,7 @@ export async function simulateCohort(options: CohortOptions): Promise<CohortResu
       });
       if (options.includeControls) {
         const control = `images/${photo.stem}_control.${ext}`;
-        await writeFile(join(options.outDir, control), await encodePhantom(image, format));
+        await writeOutput(options.outDir, join(options.outDir, control), await encodePhantom(image, format));
         rows.push({
           ...base,
           file: control,
@@ -164,7 +301,7 @@ export async function simulateCohort(options: CohortOptions): Promise<CohortResu
         });
       }
     } catch (e) {
-      if (!isEndofaceError(e)) throw e;
+      if (!isEndofaceError(e) || e.code === 'output_not_writable') throw e;
       skipped.push({ file: photo.file, code: e.code, message: e.message });
     }
   }
@@ -172,13 +309,14 @@ export async function simulateCohort(options: CohortOptions): Promise<CohortResu
 
   const columns = [...MANIFEST_COLUMNS, ...covariateCols.map(rename), ...signCols, 'seed'];
   const manifestPath = join(options.outDir, 'manifest.csv');
-  await writeFile(manifestPath, toCsv(columns, rows));
-  await writeFile(
+  // phantoms.json first, manifest.csv last (each whole or absent): a manifest means a finished run.
+  await writeWhole(
+    options.outDir,
     join(options.outDir, 'phantoms.json'),
     JSON.stringify(
       {
         disclaimer: 'Simulated phenotypes of real, healthy faces, for validation only; not patient data.',
-        parameters: { ...options, onProgress: undefined, seed, format },
+        parameters: { ...options, onProgress: undefined, onEarlierRun: undefined, seed, format },
         signs: Object.fromEntries(signCols.map((s) => [s, SIGNS[s]])),
         versions: { endoface: SOFTWARE_VERSION, simulator: SIMULATOR_VERSION },
         skipped,
@@ -188,6 +326,7 @@ export async function simulateCohort(options: CohortOptions): Promise<CohortResu
       2,
     ) + '\n',
   );
+  await writeWhole(options.outDir, manifestPath, toCsv(columns, rows));
   const phantoms = rows.filter((r) => r.label !== 'control').length;
   return {
     total: photos.length,

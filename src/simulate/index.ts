@@ -1,6 +1,7 @@
 export {
   simulatePhenotype,
   encodePhantom,
+  HUE_SIGNS,
   SIMULATOR_VERSION,
   type Phenotype,
   type SignChange,
@@ -8,7 +9,13 @@ export {
   type SimulationErrorCode,
   type SimulationWarningCode,
 } from './simulate.js';
-export { simulateCohort, MANIFEST_COLUMNS, type CohortOptions, type CohortResult } from './cohort.js';
+export {
+  simulateCohort,
+  EARLIER_RUNS,
+  MANIFEST_COLUMNS,
+  type CohortOptions,
+  type CohortResult,
+} from './cohort.js';
 export {
   CONDITIONS,
   SIGN_NAMES,
@@ -20,6 +27,6 @@ export {
   type SignName,
 } from './signs.js';
 export { readSourcePhotos, type SourcePhoto, type SimulateInputErrorCode } from './inputs.js';
-export { subjectSeed, variedMagnitudes, type Variation } from './variation.js';
+export { MIN_JITTERED_SEVERITY, subjectSeed, variedMagnitudes, type Variation } from './variation.js';
 export { fitThinPlateSpline, evalThinPlateSpline, type ThinPlateSpline } from './tps.js';
 export type { ColourEdit } from './colour.js';

@@ -1,8 +1,9 @@
-import { stat, readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { EndofaceError } from '../errors.js';
+import { sniffFormat } from '../image/sniff.js';
 import { parseCsv } from '../io/csv-read.js';
-import { collectImageFiles, uniqueStems } from '../io/files.js';
+import { collectImageFiles, IMAGE_EXTENSIONS, uniqueStems } from '../io/files.js';
 
 /** One source photo of a cohort to phantomise. */
 export interface SourcePhoto {
@@ -16,12 +17,15 @@ export interface SourcePhoto {
   covariates: Record<string, string>;
 }
 
-export type SimulateInputErrorCode = 'file_not_found' | 'invalid_manifest' | 'empty_dataset';
+export type SimulateInputErrorCode =
+  'file_not_found' | 'invalid_manifest' | 'empty_dataset' | 'input_in_output_folder';
 
 /**
  * The photos to phantomise: every image under a folder (recursively; each photo its own subject,
  * named by its path) or the rows of a CSV manifest (`file` required, relative to the manifest's
  * folder; `subject_id` optional, defaulting to the file's name; every other column is carried over).
+ * A single photo (or any other file that is not a text CSV) is refused with `invalid_manifest` before
+ * it is parsed.
  */
 export async function readSourcePhotos(
   input: string,
@@ -36,7 +40,9 @@ export async function readSourcePhotos(
     const stems = uniqueStems(files);
     photos = files.map((file, i) => ({ file, subjectId: stems[i], covariates: {} }));
   } else {
-    const table = parseCsv(await readFile(input, 'utf8'), input);
+    const bytes = await readFile(input);
+    refuseNonCsv(input, bytes);
+    const table = parseCsv(bytes.toString('utf8'), input);
     const fileCol = table.header.indexOf('file');
     if (fileCol < 0) {
       throw new EndofaceError(
@@ -88,4 +94,74 @@ function refuseRepeatedFiles(
       `${input}: a photo is listed more than once: ${repeats.slice(0, 3).join('; ')}${repeats.length > 3 ? ` (and ${repeats.length - 3} more)` : ''}`,
       { file: input, problems: repeats },
     );
+}
+
+/**
+ * The input is a folder or a CSV manifest: a photo (by its content or its ending) or any other
+ * binary file would otherwise be parsed as CSV and fail on some line with a baffling message.
+ */
+function refuseNonCsv(input: string, bytes: Buffer): void {
+  const format = sniffFormat(bytes);
+  const isImage = format !== 'unknown' || IMAGE_EXTENSIONS.includes(extname(input).toLowerCase());
+  if (!isImage && !bytes.subarray(0, 4096).includes(0)) return;
+  const what = isImage
+    ? `an image (${format === 'unknown' || format === 'other-image' ? extname(input) || 'by its content' : format}), not a CSV manifest`
+    : 'a binary file, not a CSV manifest';
+  throw new EndofaceError(
+    'invalid_manifest',
+    `${input} is ${what}: the input must be a folder of photos or a CSV manifest (file[,subject_id,sex,age,…]); to phantomise one photo, put it in a folder of its own or list it in a CSV`,
+    { file: input, ...(isImage ? { format } : {}) },
+  );
+}
+
+/** Whether `path` is `dir` or lies under it (both real, absolute paths). */
+const within = (path: string, dir: string): boolean => path === dir || path.startsWith(dir + sep);
+
+/**
+ * Refuses (`input_in_output_folder`) a run that would write over one of its own inputs: the input
+ * manifest is (or, through links, resolves to) `<outDir>/manifest.csv` or `<outDir>/phantoms.json`,
+ * or an input photo lies in `<outDir>/images/` (where phantoms are written, and from where an earlier
+ * run's are moved aside). Called before anything is written. An output folder that does not exist
+ * yet holds no input.
+ */
+export async function refuseInputsInOutput(
+  input: string,
+  photos: readonly Pick<SourcePhoto, 'file'>[],
+  outDir: string,
+): Promise<void> {
+  const out = await realpath(outDir).catch(() => undefined);
+  if (!out) return;
+  const written = ['manifest.csv', 'phantoms.json'].map((f) => join(out, f));
+  const real = (p: string): Promise<string> => realpath(p).catch(() => resolve(p));
+  const images = await real(join(out, 'images'));
+  const refuse = (file: string, where: string, hint: string): never => {
+    throw new EndofaceError(
+      'input_in_output_folder',
+      `${file} is an input of this run, but ${where}: the run would write over it; ${hint}`,
+      { file, parameter: 'out', value: outDir },
+    );
+  };
+  const runFile = (file: string, real: string): string =>
+    `it is${real === resolve(file) ? '' : ' (through a link)'} ${join(outDir, relative(out, real))}, which this run writes`;
+  const info = await stat(input).catch(() => undefined);
+  if (info?.isFile()) {
+    const manifest = await real(input);
+    if (written.includes(manifest))
+      refuse(
+        input,
+        runFile(input, manifest),
+        'write the output elsewhere (another --out), or rename the manifest',
+      );
+  }
+  for (const photo of photos) {
+    const file = await real(photo.file);
+    if (written.includes(file))
+      refuse(photo.file, runFile(photo.file, file), 'write the output elsewhere (another --out)');
+    if (within(file, images))
+      refuse(
+        photo.file,
+        `it lies in ${join(outDir, 'images')}, where this run writes its phantoms`,
+        'write the output elsewhere (another --out), or move the photos out of that folder',
+      );
+  }
 }

@@ -26,14 +26,14 @@ import {
   type SignName,
 } from './signs.js';
 import { fitThinPlateSpline } from './tps.js';
-import { checkRange, variedMagnitudes } from './variation.js';
+import { checkRange, MIN_JITTERED_SEVERITY, variedMagnitudes } from './variation.js';
 import { areaRatioRange, backwardField, warpRgb } from './warp.js';
 
 /** Bumped whenever a sign's definition or the warp changes, so phantoms made by different versions can be told apart. */
 export const SIMULATOR_VERSION = 'simulate@1';
 
 export type SimulationErrorCode =
-  'no_face' | 'invalid_severity' | 'invalid_option' | 'sign_condition_mismatch';
+  'no_face' | 'invalid_severity' | 'invalid_option' | 'sign_condition_mismatch' | 'greyscale';
 /** `warp_scaled_down`: the warp would have squeezed or stretched skin beyond `minAreaRatio` (or folded), so every shape sign was scaled down (see `warpScale`). */
 export type SimulationWarningCode = 'warp_scaled_down';
 
@@ -48,7 +48,11 @@ export interface SimulateOptions {
   signs?: Partial<Record<SignName, number>>;
   /** Seed of the variation below. Default 0. */
   seed?: number;
-  /** Standard deviation of a seeded jitter added to the severity (result clipped to [0, 1]). Default 0. */
+  /**
+   * Standard deviation of a seeded jitter added to the severity (result clipped to
+   * [min(severity, 0.05), 1], so a jittered phantom always carries its signs; refused with severity 0).
+   * Default 0.
+   */
   jitter?: number;
   /** Seeded relative variation of each sign's weight: factor uniform in [1 − signMix, 1 + signMix]. Default 0. */
   signMix?: number;
@@ -161,12 +165,21 @@ function regionStats(lengths: Float64Array, regions: readonly RegionName[]) {
  */
 export function checkSimulateOptions(options: Omit<SimulateOptions, 'analysis' | 'encode'>) {
   const condition = lookUpOption('condition', String(options.condition), CONDITIONS);
+  const severity = checkRange('severity', options.severity, 0, 1);
+  const jitter = checkRange('jitter', options.jitter ?? 0, 0, 1);
+  // Jitter around 0 has no floor to clip to: half the draws would be the photo unchanged.
+  if (severity === 0 && jitter > 0)
+    throw new EndofaceError(
+      'invalid_severity',
+      `severity 0 with jitter would leave about half the photos unchanged (draws below 0 become 0), yet label them ${condition}; give a severity above 0 (jittered draws are kept at or above min(severity, ${MIN_JITTERED_SEVERITY}))`,
+      { parameter: 'severity', value: 0 },
+    );
   return {
     condition,
-    severity: checkRange('severity', options.severity, 0, 1),
+    severity,
     seed: checkRange('seed', options.seed ?? 0, -(2 ** 53), 2 ** 53),
     variation: {
-      jitter: checkRange('jitter', options.jitter ?? 0, 0, 1),
+      jitter,
       signMix: checkRange('signMix', options.signMix ?? 0, 0, 1),
     },
     minAreaRatio: checkRange('minAreaRatio', options.minAreaRatio ?? 0.3, 0.01, 1),
@@ -175,13 +188,42 @@ export function checkSimulateOptions(options: Omit<SimulateOptions, 'analysis' |
 }
 
 /**
+ * Signs that change hue (CIELAB a*, b*), not only lightness: on a greyscale photo they would paint
+ * colour that no grey photo has, so the colour alone would give the phantom away. (Brow shading
+ * changes L* only: a grey photo stays grey.)
+ */
+export const HUE_SIGNS: readonly SignName[] = ['plethora'];
+
+/**
+ * Refuses (`greyscale`) a greyscale photo when a phantom of it at `severity` would carry a hue sign:
+ * it could only be made with colour painted on grey. Checked before face analysis, so it costs nothing.
+ */
+export function refuseHueOnGrey(
+  image: DecodedImage,
+  condition: Condition,
+  severity: number,
+  weights: Readonly<Record<SignName, number>>,
+): void {
+  if (severity === 0 || !image.warnings.includes('greyscale')) return;
+  const hue = HUE_SIGNS.filter((s) => weights[s] > 0);
+  if (hue.length === 0) return;
+  const others = SIGN_NAMES.filter((s) => SIGNS[s].condition === condition && !HUE_SIGNS.includes(s));
+  throw new EndofaceError(
+    'greyscale',
+    `the photo is greyscale: ${hue.join(', ')} would paint colour on grey, and the colour alone would tell the phantom from a real grey photo; to use greyscale photos, leave ${hue.join(', ')} out of the signs (e.g. ${others.map((s) => `${s}=1`).join(',')})`,
+    { file: image.source.path, signs: hue },
+  );
+}
+
+/**
  * Makes a phantom: the photo with Cushing's-like or acromegaly-like changes at a given severity —
  * smooth landmark-driven warps (thin-plate spline through mesh vertices, eyes, a ring around the face
  * and the photo border held fixed) and CIELAB colour edits. See `SIGNS` for the signs, their regions
  * and their size at magnitude 1. Deterministic for a given photo, options and seed.
  *
- * Throws `EndofaceError` with `no_face` when no face is found, `invalid_severity`, `invalid_option`
- * or `sign_condition_mismatch` for bad options, and the image stage's codes for unreadable input.
+ * Throws `EndofaceError` with `no_face` when no face is found, `greyscale` when the photo is greyscale
+ * and a sign would colour it (see {@link HUE_SIGNS}), `invalid_severity`, `invalid_option` or
+ * `sign_condition_mismatch` for bad options, and the image stage's codes for unreadable input.
  *
  * @example
  *   const p = await simulatePhenotype('examples/female_agata.jpg', { condition: 'acromegaly', severity: 0.6, encode: 'jpeg' });
@@ -197,6 +239,7 @@ export async function simulatePhenotype(
   const varied = variedMagnitudes(condition, severity, weights, seed, variation);
 
   const image = typeof input === 'string' || Buffer.isBuffer(input) ? await decodeImage(input) : input;
+  refuseHueOnGrey(image, condition, severity, weights);
   const analysis = options.analysis ?? (await analyzeFace(image));
   if (!analysis.primary || !analysis.aligned) {
     throw new EndofaceError('no_face', 'no face found in the photo; nothing to simulate', {

@@ -5,8 +5,9 @@ import { SIGN_NAMES, signsOf, type Condition, type SignName } from './signs.js';
 
 /**
  * Seeded variation between phantoms: each subject gets its own severity (the requested one plus
- * Gaussian jitter) and its own mix of signs (each sign's weight scaled by a uniform factor in
- * [1 − signMix, 1 + signMix]), both clipped to [0, 1]. With jitter = signMix = 0 the seed has no effect.
+ * Gaussian jitter, clipped to [min(severity, {@link MIN_JITTERED_SEVERITY}), 1]) and its own mix of
+ * signs (each sign's weight scaled by a uniform factor in [1 − signMix, 1 + signMix], clipped to
+ * [0, 1]). With jitter = signMix = 0 the seed has no effect.
  */
 export interface Variation {
   /** Standard deviation of the severity jitter. Default 0. */
@@ -16,6 +17,13 @@ export interface Variation {
 }
 
 const clamp01 = (v: number): number => Math.min(1, Math.max(0, v));
+
+/**
+ * The lowest severity a jittered draw is clipped to (or the severity asked for, when that is lower):
+ * a draw clipped to 0 would be the photo unchanged, yet labelled with its condition. At 0.05 the
+ * largest shape sign still moves landmarks by 1–2 px on a 600×800 studio face.
+ */
+export const MIN_JITTERED_SEVERITY = 0.05;
 
 /** Checks a number option lies in [lo, hi]; the error names the option and the value received. */
 export function checkRange(name: string, value: unknown, lo: number, hi: number): number {
@@ -43,7 +51,9 @@ export function variedMagnitudes(
 ): { severity: number; magnitudes: Record<SignName, number> } {
   const random = createRandom(seed);
   const z = normalDraw(random);
-  const s = variation.jitter > 0 ? clamp01(severity + variation.jitter * z) : severity;
+  // The floor never exceeds the severity asked for (checkSimulateOptions refuses 0 with jitter).
+  const floor = Math.min(severity, MIN_JITTERED_SEVERITY);
+  const s = variation.jitter > 0 ? Math.min(1, Math.max(floor, severity + variation.jitter * z)) : severity;
   const magnitudes = Object.fromEntries(SIGN_NAMES.map((n) => [n, 0])) as Record<SignName, number>;
   for (const name of signsOf(condition)) {
     const factor = 1 + variation.signMix * (2 * random.next() - 1);
