@@ -8,7 +8,7 @@ import { extname, join } from 'node:path';
 import { loadDataset } from '../data/index.js';
 import { EndofaceError, isEndofaceError } from '../errors.js';
 import { loadBundle, readSexAge, type CovariateWarning } from '../model/index.js';
-import { collectImageFiles, collectionNotes, uniqueStems } from '../io/files.js';
+import { collectImageFiles, collectionNotes, sameContentNote, uniqueStems } from '../io/files.js';
 import { toCsv } from '../io/csv-write.js';
 import type { Sex } from '../model/index.js';
 import { renderSvg, svgToPng } from '../report/plots.js';
@@ -216,7 +216,15 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
     outDir: options.out,
     baseline,
     ...(earlierRun ? { earlierRun } : {}),
-    notes,
+    notes: [
+      ...notes,
+      ...[
+        sameContentNote(
+          explained.map((e) => e.file),
+          explained.map((e) => e.explanation.sha256),
+        ),
+      ].filter((n): n is string => n !== undefined),
+    ],
   };
   if (cohort.length > 0) {
     out.cohort = cohortRegionImportance(cohort);

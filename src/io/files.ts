@@ -233,3 +233,24 @@ export function collectionNotes(c: Pick<CollectedFiles, 'earlierOutputs' | 'empt
       : []),
   ];
 }
+
+/**
+ * The note for photos whose bytes are identical under different names (a copy, a link): each is
+ * processed, but they are one photo, and a study must not count it twice (undefined: none).
+ */
+export function sameContentNote(
+  files: readonly string[],
+  hashes: readonly (string | undefined)[],
+): string | undefined {
+  const byHash = new Map<string, string[]>();
+  hashes.forEach((h, i) => {
+    if (h !== undefined) byHash.set(h, [...(byHash.get(h) ?? []), files[i]]);
+  });
+  const groups = [...byHash.values()].filter((g) => g.length > 1);
+  if (groups.length === 0) return undefined;
+  const shown = groups
+    .slice(0, 3)
+    .map((g) => g.join(' = '))
+    .join('; ');
+  return `the same photo (identical bytes) under several names, each processed: ${shown}${groups.length > 3 ? `; … (${groups.length} groups)` : ''} — count each once in a study`;
+}

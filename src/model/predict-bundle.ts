@@ -7,7 +7,7 @@ import {
   type FeatureSetName,
 } from '../features/index.js';
 import type { QualityVerdict } from '../face/index.js';
-import { collectImageFiles, collectionNotes } from '../io/files.js';
+import { collectImageFiles, collectionNotes, sameContentNote } from '../io/files.js';
 import { loadBundle, type Bundle } from './bundle.js';
 import { featureMatrix, matrixColumns } from './feature-matrix.js';
 import { assessNormative, readSexAge, type CovariateWarning, type NormativeAssessment } from './normative.js';
@@ -142,6 +142,7 @@ export async function predictPhotos(options: PredictOptions): Promise<PhotoPredi
   // Inputs that gave no photo are listed in place, not read.
   const readable = targets.flatMap((t, i) => (t.problem ? [] : [i]));
   const scoredFeatures: { index: number; features: FaceFeatures }[] = [];
+  const hashes: (string | undefined)[] = targets.map(() => undefined);
   let done = 0;
   for await (const batch of extractFeatureBatch(
     readable.map((i) => targets[i].file),
@@ -150,6 +151,7 @@ export async function predictPhotos(options: PredictOptions): Promise<PhotoPredi
     options.onProgress?.(++done, readable.length);
     const o = { ...batch, index: readable[batch.index] };
     const r = results[o.index];
+    if (o.ok) hashes[o.index] = o.features.sha256;
     if (!o.ok) {
       r.error = o.error;
       r.notScoredReason = o.error.code;
@@ -172,6 +174,11 @@ export async function predictPhotos(options: PredictOptions): Promise<PhotoPredi
       else scoredFeatures.push({ index: o.index, features: o.features });
     }
   }
+  const sameBytes = sameContentNote(
+    targets.map((t) => t.file),
+    hashes,
+  );
+  if (sameBytes) options.onNote?.(sameBytes);
   scoredFeatures.sort((a, b) => a.index - b.index);
   if (scoredFeatures.length === 0) return results;
 

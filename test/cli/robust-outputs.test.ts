@@ -133,16 +133,19 @@ test('predict checks --csv before scoring, creates its folder, and names unreada
   const dir = await tmp();
   await writeFile(join(dir, 'zero.jpg'), '');
   const csv = join(dir, 'no', 'such', 'p.csv');
+  await copyFile(photo('male_alex.jpg'), join(dir, 'alex-copy.jpg'));
   const r = runCli([
     ...['predict', '-m', 'models/default', photo('male_alex.jpg'), join(dir, 'zero.jpg')],
-    ...['--csv', csv, '--no-cache', '--workers', '1'],
+    ...[join(dir, 'alex-copy.jpg'), '--csv', csv, '--no-cache', '--workers', '1'],
   ]);
   assert.equal(r.status, 0, r.stderr);
+  // A copy is scored, and said to be the same photo.
+  assert.match(r.stderr, /note: the same photo \(identical bytes\).*male_alex\.jpg = .*alex-copy\.jpg/);
   assert.match(r.stdout, /male_alex\.jpg {2}\[pass\]/);
   // Read in a worker thread, the photo is still named, not "image buffer".
   assert.match(r.stdout, new RegExp(`empty_file: ${join(dir, 'zero.jpg')} is empty`));
   assert.doesNotMatch(r.stdout, /image buffer/);
-  assert.equal((await readFile(csv, 'utf8')).trim().split('\n').length, 3);
+  assert.equal((await readFile(csv, 'utf8')).trim().split('\n').length, 4);
 
   await writeFile(join(dir, 'afile'), 'x');
   assertRefused(

@@ -6,7 +6,13 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { EndofaceError } from '../../src/errors.js';
-import { collectImageFiles, collectionNotes, OUTPUT_MARKER, uniqueStems } from '../../src/io/files.js';
+import {
+  collectImageFiles,
+  collectionNotes,
+  OUTPUT_MARKER,
+  sameContentNote,
+  uniqueStems,
+} from '../../src/io/files.js';
 import { prepareOutputDir } from '../../src/io/output-dir.js';
 
 const EXAMPLE = resolve(import.meta.dirname, '..', '..', 'examples', 'canada_008f.jpg');
@@ -145,4 +151,12 @@ test('an earlier run’s figure folders below the inputs are passed over unless 
   assert.ok(existsSync(join(dir, 'explained', OUTPUT_MARKER)));
   assert.ok(!existsSync(join(dir, 'csv-here', OUTPUT_MARKER)));
   assert.ok(!existsSync(join(dir, 'results', OUTPUT_MARKER)));
+});
+
+test('photos with identical bytes under several names are said once per group; unreadable ones do not count', () => {
+  assert.equal(sameContentNote(['a.jpg', 'b.jpg'], ['h1', 'h2']), undefined);
+  assert.equal(sameContentNote(['a.jpg', 'b.jpg'], [undefined, undefined]), undefined);
+  const note = sameContentNote(['a.jpg', 'b.jpg', 'c.jpg', 'd.jpg'], ['h1', 'h2', 'h1', undefined]);
+  assert.match(note!, /identical bytes.*: a\.jpg = c\.jpg — count each once/);
+  assert.doesNotMatch(note!, /b\.jpg|d\.jpg/);
 });
