@@ -9,7 +9,7 @@ import {
   type Pose,
   type QualityVerdict,
 } from '../face/index.js';
-import { decodeImage, type ImageWarningCode } from '../image/index.js';
+import { decodeImage, fileReadError, type ImageWarningCode } from '../image/index.js';
 import { regionLabelMap } from '../face/regions.js';
 import { HUMAN_MODELS_PACKAGE, HUMAN_PACKAGE, packageVersion } from '../runtime/registry.js';
 import { mergeChecked, type DeepPartial } from '../util/merge.js';
@@ -102,11 +102,11 @@ function computeSet(
 
 /**
  * The image stage's version, in every cache key: when decoding changes what a photo yields (image@2:
- * a grey photo saved as RGB is greyscale, transparency is judged on the pixels), entries made
- * before are not reused. Kept out of `extractorVersions`, which bundles record and check: a bundle
+ * a grey photo saved as RGB is greyscale, transparency is judged on the pixels; image@3: damaged
+ * JPEG data and strips are refused), entries made before are not reused. Kept out of `extractorVersions`, which bundles record and check: a bundle
  * built before stays loadable, its training photos being colour photos that decode the same.
  */
-const IMAGE_STAGE = 'image@2';
+const IMAGE_STAGE = 'image@3';
 
 /** The cache key of a photo's face record, or of one feature set. */
 function cacheKey(versions: Record<string, string>, set?: string): string {
@@ -193,11 +193,15 @@ function namedAfter(e: unknown, file: string): unknown {
   return new EndofaceError(e.code, file + e.message.slice('image buffer'.length), { ...e.details, file });
 }
 
+/**
+ * A photo's bytes. A read that fails says why: `file_not_found` when the file is absent (or is a
+ * folder), `file_not_readable` when it exists but cannot be read (permissions, an I/O error).
+ */
 export async function readPhotoBytes(input: string | Buffer): Promise<Buffer> {
   if (typeof input !== 'string') return input;
-  const bytes = await readFile(input).catch(() => undefined);
-  if (!bytes) throw new EndofaceError('file_not_found', `no such file: ${input}`, { file: input });
-  return bytes;
+  return readFile(input).catch((e: unknown) => {
+    throw fileReadError(e, input);
+  });
 }
 
 /**
