@@ -18,18 +18,34 @@ const positiveInt =
     return v.trim();
   };
 
+/** A path option: an empty one ("--out ''", an unset shell variable) is refused, not taken as absent. */
+const path =
+  (name: string) =>
+  (v: string): string => {
+    if (v.trim() === '')
+      throw new EndofaceError('invalid_option', `${name} is empty: give a path`, {
+        parameter: name,
+        value: v,
+      });
+    return v;
+  };
+
 /** A whole number in [min, max]: e.g. a crop side, where 0 or 100000 px is a typo, not a request. */
 const boundedInt =
   (name: string, min: number, max: number) =>
   (v: string): string => {
-    const n = Number(positiveInt(name)(v));
-    if (n < min || n > max)
-      throw new EndofaceError('invalid_option', `${name} must be between ${min} and ${max}, got "${v}"`, {
-        parameter: name,
-        value: v,
-        min,
-        max,
-      });
+    const n = /^\d+$/.test(v.trim()) ? Number(v) : NaN;
+    if (!(n >= min && n <= max))
+      throw new EndofaceError(
+        'invalid_option',
+        `${name} must be a whole number between ${min} and ${max}, got "${v}"`,
+        {
+          parameter: name,
+          value: v,
+          min,
+          max,
+        },
+      );
     return String(n);
   };
 
@@ -63,7 +79,7 @@ export function register(program: Command): void {
     .command('detect')
     .description('find faces, fit the 468-point mesh, align each face and judge photo quality')
     .argument('<inputs...>', 'photos or folders (searched recursively)')
-    .option('-o, --out <dir>', 'write crops/*.png, faces/*.json and summary.csv here')
+    .option('-o, --out <dir>', 'write crops/*.png, faces/*.json and summary.csv here', path('--out'))
     .option('--json', 'print the results as JSON instead of a summary', false)
     .addOption(
       new Option(
@@ -92,7 +108,7 @@ export function register(program: Command): void {
       '-m, --model <bundle>',
       'model bundle (default: the bundled models/default, trained on simulated signs)',
     )
-    .option('-o, --out <dir>', 'write screen.json, a JSON per photo and the figures here')
+    .option('-o, --out <dir>', 'write screen.json, a JSON per photo and the figures here', path('--out'))
     .option('--json', 'print the results as JSON', false)
     .addOption(
       new Option('--heatmap <kind>', 'figures with --out: regions | coarse | fine | none')
@@ -120,7 +136,7 @@ export function register(program: Command): void {
       '--classes <list>',
       'labels of a multi-class model, comma-separated (e.g. control,cushing,acromegaly); not with --positive/--negative',
     )
-    .requiredOption('-o, --out <dir>', 'bundle directory to write')
+    .requiredOption('-o, --out <dir>', 'bundle directory to write', path('--out'))
     .option(
       '--features <list>',
       'feature sets: faceres, faceres-deep, faceres-lower, mobilefacenet, morphometrics, colour, colourmap',
@@ -152,7 +168,11 @@ export function register(program: Command): void {
     .description('score photos with a model bundle (photos that fail quality are listed, not scored)')
     .requiredOption('-m, --model <bundle>', 'model bundle directory')
     .argument('<inputs...>', 'photos, folders, or a CSV manifest (file[,subject_id,label,sex,age,…])')
-    .option('--csv <file>', 'write one row per photo (image,subject,label,score,… : the input of evaluate)')
+    .option(
+      '--csv <file>',
+      'write one row per photo (image,subject,label,score,… : the input of evaluate)',
+      path('--csv'),
+    )
     .option('--json', 'print every result as JSON', false)
     .addOption(workersOption('0'))
     .addOption(cacheOption())
@@ -169,7 +189,7 @@ export function register(program: Command): void {
     .requiredOption('--in <dir|csv>', 'a folder of photos, or a CSV manifest file[,subject_id,sex,age,…]')
     .requiredOption('--condition <name>', 'cushing | acromegaly')
     .requiredOption('--severity <s>', 'severity in (0, 1] (every sign of the condition at this magnitude)')
-    .requiredOption('-o, --out <dir>', 'write images/, manifest.csv and phantoms.json here')
+    .requiredOption('-o, --out <dir>', 'write images/, manifest.csv and phantoms.json here', path('--out'))
     .option(
       '--signs <list>',
       'only these signs, name=weight in [0, 1], comma-separated (e.g. nose_widening=1)',
@@ -197,6 +217,7 @@ export function register(program: Command): void {
     .requiredOption(
       '-o, --out <dir>',
       'write <photo>.json, <photo>.{regions,heatmap,saliency}.png, explanations.csv, cohort.json here',
+      path('--out'),
     )
     .option('--screen <name>', "the bundle's screen to explain (default: its first)")
     .option('--class <label>', 'the class whose probability is explained (default: the positive class)')
@@ -228,6 +249,7 @@ export function register(program: Command): void {
     .option(
       '--baseline <photos|json>',
       'rank regions by their contrast to normal faces: normal photos (folder or CSV) to measure it on, or a baseline.json',
+      path('--baseline'),
     )
     .option(
       '--region-method <method>',
@@ -244,7 +266,11 @@ export function register(program: Command): void {
     .requiredOption('--predictions <csv>', 'image,subject,label,score[,covariates…] (label 0/1)')
     .option('--readers <csv>', 'image,reader,rating[,reader_level] (rating 0/1, 1–5 or 0–100)')
     .option('--by <columns>', 'covariates for subgroup tables, comma-separated (e.g. sex,age_band)')
-    .requiredOption('-o, --out <dir>', 'write metrics.json, summary.md and the ROC/PR/calibration plots here')
+    .requiredOption(
+      '-o, --out <dir>',
+      'write metrics.json, summary.md and the ROC/PR/calibration plots here',
+      path('--out'),
+    )
     .option('--aggregate <rule>', 'subject score from photo scores: mean | max', 'mean')
     .option(
       '--thresholds <list>',

@@ -52,6 +52,13 @@ test('detect does not read its own crops back, lists a missing input, and refuse
 test('detect bounds --size, and the quality verdict does not change with it', () => {
   assertRefused(runCli(['detect', photo('male_alex.jpg'), '--size', '0']), 'invalid_option', /64 and 1024/);
   assertRefused(runCli(['detect', photo('male_alex.jpg'), '--size', '100000']), 'invalid_option');
+  assertRefused(
+    runCli(['detect', photo('male_alex.jpg'), '--size', 'abc']),
+    'invalid_option',
+    /whole number between 64 and 1024, got "abc"/,
+  );
+  // An empty path (an unset shell variable) is refused, not taken as "no output".
+  assertRefused(runCli(['detect', photo('male_alex.jpg'), '--out', '']), 'invalid_option', /--out is empty/);
   const measures = (size: string): Record<string, number> => {
     const r = runCli(['detect', photo('male_alex.jpg'), '--size', size, '--json']);
     assert.equal(r.status, 0, r.stderr);
