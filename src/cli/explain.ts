@@ -109,7 +109,8 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags): Pro
   }
   const first = result.explained[0]?.explanation;
   if (first) console.log(first.disclaimer);
-  for (const { file, explanation: e, warnings } of result.explained) {
+  // Each photo by its output name (two face.jpg in different folders are a__face and b__face).
+  for (const { stem, explanation: e, warnings } of result.explained) {
     const top = e.regions.regions
       .slice(0, 3)
       .map((r) => {
@@ -126,7 +127,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags): Pro
       ? `  quality ${e.quality.status} (${e.quality.reasons.map((r) => r.code).join(', ')})`
       : '';
     console.log(
-      `${basename(file)}  P(${e.screen.explainedClass}) ${e.score.toFixed(3)}  top: ${top} (${clarity})${sanity}${quality}`,
+      `${stem}  P(${e.screen.explainedClass}) ${e.score.toFixed(3)}  top: ${top} (${clarity})${sanity}${quality}`,
     );
     const m = e.missingFeatures;
     if (m && !m.stable)
@@ -135,7 +136,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags): Pro
       );
     for (const w of warnings ?? []) console.log(`  warning: ${w.code}: ${w.message}`);
   }
-  for (const f of result.failed) console.log(`${basename(f.file)}  not explained: ${f.code}: ${f.message}`);
+  for (const f of result.failed) console.log(`${f.file}  not explained: ${f.code}: ${f.message}`);
   const admit = flags.admit.split(',').map((v) => v.trim());
   if (result.failed.some((f) => f.code === 'quality_rejected'))
     console.log(
