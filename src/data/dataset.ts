@@ -54,10 +54,17 @@ export type DatasetErrorCode =
 
 const REQUIRED = ['file', 'label'] as const;
 
+/** Problems a manifest error names one by one; the rest are counted (all are in `details.problems`). */
+const LISTED_PROBLEMS = 20;
+
 /** Problems found in a manifest, all of them, so the user can fix the file in one go. */
 function raise(code: DatasetErrorCode, problems: string[], details: Record<string, unknown>): never {
-  const more =
-    problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+  const rest = problems.slice(1);
+  const listed = rest.slice(0, LISTED_PROBLEMS).map((p) => `\n  - ${p}`);
+  const unlisted = rest.length - listed.length;
+  const more = rest.length
+    ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''}:${listed.join('')}${unlisted ? `\n  - … ${unlisted} more` : ''})`
+    : '';
   throw new EndofaceError(code, `${problems[0]}${more}`, { ...details, problems });
 }
 
