@@ -130,6 +130,7 @@ const MESSAGES: Record<QualityReason, string> = {
   greyscale: 'the photo is greyscale: colour features are unavailable',
   transparent:
     'the photo has transparent parts, flattened onto grey: a face under them is not as photographed',
+  animated: 'the photo is an animation: only its first frame is used',
 };
 
 /**
@@ -161,6 +162,7 @@ export function judgeQuality(
   if (faceCount > 1) add('multiple_faces', 'warn', faceCount);
   if (imageWarnings.includes('greyscale')) add('greyscale', 'warn');
   if (imageWarnings.includes('alpha_flattened')) add('transparent', 'warn');
+  if (imageWarnings.includes('animated_first_frame')) add('animated', 'warn');
   if (faceCount > 0) {
     below('face_too_small', measures.interOcularPx, cfg.minInterOcularPx);
     const worstPose = [

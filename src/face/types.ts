@@ -57,7 +57,8 @@ export type QualityReason =
   | 'eyes_occluded'
   | 'face_cut_off'
   | 'greyscale'
-  | 'transparent';
+  | 'transparent'
+  | 'animated';
 
 export type QualityStatus = 'pass' | 'warn' | 'reject';
 

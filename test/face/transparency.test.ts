@@ -28,3 +28,17 @@ test('a photo with transparent parts is analysed with a "transparent" quality wa
   );
   assert.equal(opaque.quality.status, 'pass');
 });
+
+test('an animated GIF is analysed on its first frame, with an "animated" quality warning', async () => {
+  const frame = await sharp(FACE).resize(400).png().toBuffer();
+  const other = await sharp(frame).flop().png().toBuffer();
+  const gif = await sharp([frame, other], { join: { animated: true } })
+    .gif()
+    .toBuffer();
+  assert.equal((await sharp(gif).metadata()).pages, 2);
+  const a = await analyzeFace(gif);
+  assert.equal(a.faces.length, 1);
+  assert.equal(a.quality.reasons.find((r) => r.code === 'animated')?.severity, 'warn');
+  const still = await analyzeFace(await sharp(frame).gif().toBuffer());
+  assert.ok(!still.quality.reasons.some((r) => r.code === 'animated'), JSON.stringify(still.quality.reasons));
+});
