@@ -92,6 +92,7 @@ export async function simulateCommand(flags: SimulateFlags): Promise<number> {
     ...options,
     // Said at once, not at the end: a run that dies part-way must still say where the earlier one went.
     onEarlierRun: (note) => console.error(`note: ${note}`),
+    onNote: (note) => console.error(`note: ${note}`),
     onProgress: (done, total, file) => progress.update(done, total, file ? basename(file) : ''),
   });
   progress.done();

@@ -37,6 +37,8 @@ export interface CohortOptions extends Pick<
   /** Output format. Default `jpeg` (quality 95, 4:4:4). */
   format?: 'jpeg' | 'png';
   onProgress?: (done: number, total: number, file: string) => void;
+  /** Told what the search of an input folder passed over (an earlier run's images, an unreadable folder). */
+  onNote?: (message: string) => void;
   /** Told, before the first phantom is made, where an earlier run in `outDir` was moved (see `earlierRun`). */
   onEarlierRun?: (note: string) => void;
 }
@@ -214,7 +216,7 @@ export async function simulateCohort(options: CohortOptions): Promise<CohortResu
       `severity 0 changes no photo, yet its phantoms would be labelled ${condition}; give a severity above 0`,
       { parameter: 'severity', value: 0 },
     );
-  const photos = await readSourcePhotos(options.input, { exclude: [options.outDir] });
+  const photos = await readSourcePhotos(options.input, { exclude: [options.outDir], onNote: options.onNote });
   // Before anything is written: a run must never write over its own input.
   await refuseInputsInOutput(options.input, photos, options.outDir);
   // Before any phantom is made: an output folder that cannot be written must not waste the work.

@@ -3,7 +3,7 @@ import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { EndofaceError } from '../errors.js';
 import { sniffFormat } from '../image/sniff.js';
 import { parseCsv } from '../io/csv-read.js';
-import { collectImageFiles, IMAGE_EXTENSIONS, uniqueStems } from '../io/files.js';
+import { collectImageFiles, collectionNotes, IMAGE_EXTENSIONS, uniqueStems } from '../io/files.js';
 
 /** One source photo of a cohort to phantomise. */
 export interface SourcePhoto {
@@ -29,14 +29,18 @@ export type SimulateInputErrorCode =
  */
 export async function readSourcePhotos(
   input: string,
-  options: { exclude?: readonly string[] } = {},
+  options: { exclude?: readonly string[]; onNote?: (message: string) => void } = {},
 ): Promise<SourcePhoto[]> {
   const info = await stat(input).catch(() => undefined);
   if (!info) throw new EndofaceError('file_not_found', `no such file or folder: ${input}`, { file: input });
   let photos: Omit<SourcePhoto, 'stem'>[];
   if (info.isDirectory()) {
     // The output folder is never searched: a second run would make phantoms of phantoms.
-    const { files } = await collectImageFiles([input], { exclude: options.exclude });
+    const collected = await collectImageFiles([input], { exclude: options.exclude });
+    const { files } = collected;
+    // What the walk passed over (an earlier run's images, a folder it could not read) is said.
+    for (const note of collectionNotes(collected)) options.onNote?.(note);
+    for (const m of collected.missing) options.onNote?.(`${m.reason}: ${m.message}`);
     const stems = uniqueStems(files);
     photos = files.map((file, i) => ({ file, subjectId: stems[i], covariates: {} }));
   } else {

@@ -252,3 +252,27 @@ test('a run that dies part-way leaves no manifest; the earlier run it replaced i
     [join(inDir, 'a.jpg'), join(inDir, 'c.jpg')],
   );
 });
+
+test('a second run over the same folder makes no phantoms of the first run’s phantoms, and says so', async () => {
+  const dir = await tempDir();
+  await copyFile(ALEX, join(dir, 'alex.jpg'));
+  const run = (out: string) =>
+    runCli([
+      'simulate',
+      '--in',
+      dir,
+      '--condition',
+      'acromegaly',
+      '--severity',
+      '0.5',
+      '--out',
+      join(dir, out),
+    ]);
+  const first = run('run1');
+  assert.equal(first.status, 0, first.stderr);
+  const second = run('run2');
+  assert.equal(second.status, 0, second.stderr);
+  assert.match(second.stderr, /note: passed over what earlier endoface runs wrote.*run1\/images/);
+  const manifest = parseCsv(await readFile(join(dir, 'run2', 'manifest.csv'), 'utf8'));
+  assert.equal(manifest.rows.length, 1);
+});
