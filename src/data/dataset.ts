@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { EndofaceError } from '../errors.js';
-import { collectImageFiles } from '../io/files.js';
+import { collectImageFiles, OUTPUT_MARKER } from '../io/files.js';
 import { parseCsv } from '../io/csv-read.js';
 
 /** One photo of a study cohort. */
@@ -158,7 +158,19 @@ async function loadFolder(path: string, allowedLabels?: readonly string[]): Prom
   const items: DatasetItem[] = [];
   for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (allowedLabels && !allowedLabels.includes(e.name)) continue;
-    const { files } = await collectImageFiles([join(path, e.name)]);
+    const collected = await collectImageFiles([join(path, e.name)]);
+    // A class folder must give all its photos: a folder that cannot be read, or an earlier run's
+    // output in it (simulate's images/: its manifest.csv is the way to train on phantoms), is refused
+    // rather than silently shrinking the class.
+    const unusable = [
+      ...collected.missing.map((m) => `class folder ${e.name}: ${m.message}`),
+      ...collected.earlierOutputs.map(
+        (d) =>
+          `class folder ${e.name}: ${d} holds an earlier endoface run's output (${OUTPUT_MARKER}), not taken as photos; give that run's manifest.csv, or move the photos out`,
+      ),
+    ];
+    if (unusable.length) raise('invalid_manifest', unusable, { file: path });
+    const { files } = collected;
     for (const file of files) {
       items.push({
         file,

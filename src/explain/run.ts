@@ -154,7 +154,9 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
   // The run writes its figures into `out`: an earlier run's are not photos to explain.
   const { targets, missing: failed, notes } = await resolveTargets(options.inputs, [options.out]);
   if (targets.length === 0 && failed.length === 0)
-    throw new EndofaceError('empty_dataset', 'no photos to explain', { inputs: options.inputs });
+    throw new EndofaceError('empty_dataset', ['no photos to explain', ...notes].join('; '), {
+      inputs: options.inputs,
+    });
   // Everything that can be refused is checked before any long work (the baseline, the photos).
   const bundle = typeof options.model === 'string' ? await loadBundle(options.model) : options.model;
   const target = explainTarget(bundle, options.screen, options.className);

@@ -31,9 +31,9 @@ export interface CollectedFiles {
 }
 
 /**
- * The file a run's figure folders carry (written by `prepareOutputDir`): a folder holding it is not
- * searched for photos unless it is named, so that no run reads back an earlier run's figures, crops
- * or phantoms found below a folder of photos.
+ * The file a run's figure folders carry (written by `prepareOutputDir`): the files directly in a
+ * folder holding it are not taken as photos unless the folder is named (its subfolders are searched),
+ * so that no run reads back an earlier run's figures, crops or phantoms found below a folder of photos.
  */
 export const OUTPUT_MARKER = '.endoface-output';
 
@@ -50,12 +50,15 @@ export type CollectErrorCode = 'input_in_output_folder';
 interface WalkState {
   out: string[];
   missing: CollectedFiles['missing'];
-  earlierOutputs: string[];
+  /** Marked folders whose files were passed over: real path → the path met. */
+  earlierOutputs: Map<string, string>;
   emptyFolders: string[];
   /** Real paths of the folders excluded. */
   exclude: string[];
-  /** Real paths of the folders walked: a symlinked folder is walked once, and a link cycle ends. */
+  /** Real paths of the folders walked (their subfolders searched). */
   seen: Set<string>;
+  /** Real paths of the folders whose photos were taken. */
+  taken: Set<string>;
 }
 
 function isImage(name: string): boolean {
@@ -65,28 +68,37 @@ function isImage(name: string): boolean {
 const notFound = (path: string) =>
   ({ path, reason: 'file_not_found', message: `no such file or folder: ${path}` }) as const;
 
-/** The folder's entries, or undefined (recorded as `file_not_readable`) when it cannot be listed. */
-async function listFolder(dir: string, state: WalkState) {
+/** The folder's entries, or undefined (recorded once as `file_not_readable`) when it cannot be listed. */
+async function listFolder(dir: string, state: WalkState, record: boolean) {
   try {
     return await readdir(dir, { withFileTypes: true });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (e as Error).message;
-    state.missing.push({ path: dir, reason: 'file_not_readable', message: `${dir} cannot be read: ${why}` });
+    if (record)
+      state.missing.push({
+        path: dir,
+        reason: 'file_not_readable',
+        message: `${dir} cannot be read: ${why}`,
+      });
     return undefined;
   }
 }
 
 async function walk(dir: string, state: WalkState, named = false): Promise<void> {
   const real = await realpath(dir);
-  if (state.seen.has(real) || state.exclude.includes(real)) return;
+  if (state.exclude.includes(real) || state.taken.has(real)) return;
+  const firstVisit = !state.seen.has(real);
   state.seen.add(real);
-  const entries = await listFolder(dir, state);
+  const entries = await listFolder(dir, state, firstVisit);
   if (!entries) return;
-  // An earlier run's figures are passed over, unless their folder is named (a simulate run's images/).
-  if (!named && entries.some((e) => e.name === OUTPUT_MARKER)) {
-    state.earlierOutputs.push(dir);
-    return;
+  // The files directly in an earlier run's figure folder are passed over, unless it is named (a
+  // simulate run's images/); its subfolders are searched (an explain --out may hold photos below).
+  const marked = !named && entries.some((e) => e.name === OUTPUT_MARKER);
+  if (marked) state.earlierOutputs.set(real, dir);
+  else {
+    state.taken.add(real);
+    state.earlierOutputs.delete(real);
   }
   entries.sort((a, b) => a.name.localeCompare(b.name));
   for (const e of entries) {
@@ -94,10 +106,12 @@ async function walk(dir: string, state: WalkState, named = false): Promise<void>
     const p = join(dir, e.name);
     // A link is taken for what it points to (Dirent says only "link").
     const target = e.isSymbolicLink() ? await stat(p).catch(() => undefined) : e;
-    if (!target) {
-      if (isImage(e.name)) state.missing.push(notFound(p));
-    } else if (target.isDirectory()) await walk(p, state);
-    else if (target.isFile() && isImage(e.name)) state.out.push(p);
+    if (target?.isDirectory()) {
+      // Subfolders once: a symlinked folder is walked once, and a link cycle ends.
+      if (firstVisit) await walk(p, state);
+    } else if (marked || !isImage(e.name)) continue;
+    else if (!target) state.missing.push(notFound(p));
+    else if (target.isFile()) state.out.push(p);
   }
 }
 
@@ -109,8 +123,8 @@ async function realFolders(folders: readonly string[]): Promise<string[]> {
 
 /**
  * Expands files and folders (recursively, image endings only, following links) into a de-duplicated
- * file list: inputs in the order given, each folder's files sorted by name. Below a named folder, an
- * earlier run's figure folders are passed over (`earlierOutputs`); a folder that cannot be read is
+ * file list: inputs in the order given, each folder's files sorted by name. Below a named folder, the
+ * files of an earlier run's figure folders are passed over (`earlierOutputs`); a folder that cannot be read is
  * listed in `missing`, a named folder without photos in `emptyFolders`.
  *
  * @throws `input_in_output_folder` when an input folder is an excluded folder: its photos and the
@@ -123,10 +137,11 @@ export async function collectImageFiles(
   const state: WalkState = {
     out: [],
     missing: [],
-    earlierOutputs: [],
+    earlierOutputs: new Map(),
     emptyFolders: [],
     exclude: await realFolders(options.exclude ?? []),
     seen: new Set(),
+    taken: new Set(),
   };
   for (const input of inputs) {
     const info = await stat(input).catch(() => undefined);
@@ -139,17 +154,18 @@ export async function collectImageFiles(
           { file: input, exclude: options.exclude },
         );
       }
-      const before = { photos: state.out.length, problems: state.missing.length };
+      const problems = state.missing.length;
       await walk(input, state, true);
-      // A named folder that gave nothing is said (by the caller), not dropped in silence.
-      if (state.out.length === before.photos && state.missing.length === before.problems)
+      // A named folder without photos in or below it is said (by the caller), not dropped in silence.
+      const folder = resolve(input) + sep;
+      if (state.missing.length === problems && !state.out.some((f) => resolve(f).startsWith(folder)))
         state.emptyFolders.push(input);
     } else state.out.push(input);
   }
   return {
     files: [...new Set(state.out.map((f) => resolve(f)))],
     missing: state.missing,
-    earlierOutputs: state.earlierOutputs,
+    earlierOutputs: [...state.earlierOutputs.values()],
     emptyFolders: state.emptyFolders,
   };
 }

@@ -49,19 +49,25 @@ export async function prepareOutputDir(
     }
   }
   // The folders a run writes figures into are marked, so that no later run searching a parent
-  // folder reads them as photos: its subfolders, or the folder itself when it has none.
+  // folder reads them as photos: its subfolders, or the folder itself when it has none (the files
+  // directly in a marked folder are passed over; folders below it are still searched).
   if (options.runFile) {
     const subfolders = options.subfolders ?? [];
     for (const folder of subfolders.length ? subfolders.map((f) => join(dir, f)) : [dir])
-      await writeChecked(
-        join(folder, OUTPUT_MARKER),
-        'Written by endoface: this folder holds the output of a run; endoface does not search it for photos unless it is named.\n',
-      );
+      await markFigureFolder(folder);
   }
   if (!earlier?.isFile()) return {};
   return {
     earlierRun: `${dir} holds an earlier run (${options.runFile} of ${earlier.mtime.toISOString().slice(0, 16).replace('T', ' ')}): it is replaced; files of photos not in this run are left as they were`,
   };
+}
+
+/** Marks a folder of a run's figures (see OUTPUT_MARKER): later folder searches pass over its files. */
+export async function markFigureFolder(folder: string): Promise<void> {
+  await writeChecked(
+    join(folder, OUTPUT_MARKER),
+    'Written by endoface: the files in this folder are output of a run; endoface does not take them as photos unless the folder is named.\n',
+  );
 }
 
 /**

@@ -64,9 +64,12 @@ export async function runDetect(options: DetectRunOptions): Promise<DetectRunRes
   const collected = await collectImageFiles(options.inputs, { exclude: written });
   const { files, missing } = collected;
   if (files.length === 0 && missing.length === 0)
-    throw new EndofaceError('empty_dataset', `no photos found in ${options.inputs.join(', ')}`, {
-      inputs: options.inputs,
-    });
+    throw new EndofaceError(
+      'empty_dataset',
+      // Why, when the search passed something over (an earlier run's crops or phantoms).
+      [`no photos found in ${options.inputs.join(', ')}`, ...collectionNotes(collected)].join('; '),
+      { inputs: options.inputs },
+    );
   const { earlierRun } = options.outDir
     ? await prepareOutputDir(options.outDir, { subfolders: OUTPUT_SUBFOLDERS, runFile: 'summary.csv' })
     : {};

@@ -6,8 +6,7 @@ import { decodeImage } from '../image/index.js';
 import { parseCsv } from '../io/csv-read.js';
 import { toCsv } from '../io/csv-write.js';
 import { SOFTWARE_VERSION } from '../version.js';
-import { OUTPUT_MARKER } from '../io/files.js';
-import { prepareOutputDir } from '../io/output-dir.js';
+import { markFigureFolder, prepareOutputDir } from '../io/output-dir.js';
 import { readSourcePhotos, refuseInputsInOutput } from './inputs.js';
 import { SIGNS, signsOf, type SignName } from './signs.js';
 import {
@@ -167,11 +166,8 @@ async function moveEarlierRunAside(outDir: string): Promise<string | undefined> 
   }
   try {
     // Marked like images/: a later run searching a folder above must not read these phantoms as photos.
-    await mkdir(dest, { recursive: true });
-    await writeFile(
-      join(outDir, EARLIER_RUNS, OUTPUT_MARKER),
-      'Written by endoface: earlier simulate runs moved aside; endoface does not search this folder for photos unless it is named.\n',
-    );
+    await mkdir(join(dest, 'images'), { recursive: true });
+    await markFigureFolder(join(dest, 'images'));
     for (const f of files) await move(f, join(dest, relative(outDir, f)));
     if (d?.isFile()) await move(details, join(dest, 'phantoms.json'));
     if (m?.isFile()) await move(manifest, join(dest, 'manifest.csv'));

@@ -106,7 +106,10 @@ function refuseRepeatedFiles(
  */
 function refuseNonCsv(input: string, bytes: Buffer): void {
   const format = sniffFormat(bytes);
-  const isImage = format !== 'unknown' || IMAGE_EXTENSIONS.includes(extname(input).toLowerCase());
+  const ext = extname(input).toLowerCase();
+  // A weak signature ("BM" of BMP) is a CSV header's start ("BMI,file,…") when the file says .csv.
+  const sniffed = format !== 'unknown' && !(format === 'other-image' && ext === '.csv');
+  const isImage = sniffed || IMAGE_EXTENSIONS.includes(ext);
   if (!isImage && !bytes.subarray(0, 4096).includes(0)) return;
   const what = isImage
     ? `an image (${format === 'unknown' || format === 'other-image' ? extname(input) || 'by its content' : format}), not a CSV manifest`

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadDataset } from '../../src/data/index.js';
 import { EndofaceError } from '../../src/errors.js';
+import { OUTPUT_MARKER } from '../../src/io/files.js';
 import { dataPath } from '../helpers/data.js';
 
 async function cohort(): Promise<string> {
@@ -138,6 +139,16 @@ test('a folder per class is a dataset; each photo is its own subject', async () 
   assert.deepEqual(ds.labels, ['acromegaly', 'control']);
   assert.equal(ds.items.length, 2);
   assert.equal(ds.warnings[0].code, 'no_subject_id');
+  // A class whose photos sit in an earlier run's figure folder (a simulate run's images/) is refused,
+  // not silently left with fewer photos.
+  await mkdir(join(dir, 'cushing', 'images'), { recursive: true });
+  await copyFile(dataPath('webmorph-canada', 'images', '008f.jpg'), join(dir, 'cushing', 'images', 'c.jpg'));
+  await writeFile(join(dir, 'cushing', 'images', OUTPUT_MARKER), '');
+  await rejects(
+    dir,
+    'invalid_manifest',
+    /class folder cushing: .*cushing\/images holds an earlier endoface run's output/,
+  );
 });
 
 test("for prediction, missingFiles: 'skip' lists a manifest's missing photos instead of refusing it", async () => {

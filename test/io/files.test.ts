@@ -123,32 +123,57 @@ test('excluded folders are never searched; an input that is one is refused', asy
   );
 });
 
-test('an earlier run’s figure folders below the inputs are passed over unless named; a named folder without photos is said', async () => {
+test('the files of an earlier run’s figure folders are passed over unless named; their subfolders are searched', async () => {
   const dir = await photos([
     'a.jpg',
     'results/photos/a.cushing.regions.png',
     'phantoms/images/a_cushing.jpg',
+    'study/overlay.regions.png',
+    'study/patients/p.jpg',
+    'sub/x.jpg',
   ]);
-  // As a screen run and a simulate run leave them: the run file at the top, the marker in the figure folder.
+  // As runs leave them: screen and simulate mark their figure subfolders; explain and evaluate, which
+  // write figures into --out itself, mark it — and a user may keep photos below it.
   await prepareOutputDir(join(dir, 'results'), { subfolders: ['photos'], runFile: 'screen.json' });
   await prepareOutputDir(join(dir, 'phantoms'), { subfolders: ['images'], runFile: 'manifest.csv' });
+  await prepareOutputDir(join(dir, 'study'), { runFile: 'explanations.csv' });
   await writeFile(join(dir, 'results', 'screen.json'), '{}');
   await mkdir(join(dir, 'empty'));
   const walked = await collectImageFiles([dir]);
-  assert.deepEqual(walked.files, [join(dir, 'a.jpg')]);
-  assert.deepEqual(walked.earlierOutputs, [join(dir, 'phantoms', 'images'), join(dir, 'results', 'photos')]);
+  assert.deepEqual(walked.files, [
+    join(dir, 'a.jpg'),
+    join(dir, 'study', 'patients', 'p.jpg'),
+    join(dir, 'sub', 'x.jpg'),
+  ]);
+  assert.deepEqual(walked.earlierOutputs, [
+    join(dir, 'phantoms', 'images'),
+    join(dir, 'results', 'photos'),
+    join(dir, 'study'),
+  ]);
   assert.deepEqual(walked.missing, []);
-  // Named, the phantoms are photos (a simulate run's images/ is meant to be screened).
-  const named = await collectImageFiles([join(dir, 'phantoms', 'images'), join(dir, 'empty')]);
-  assert.deepEqual(named.files, [join(dir, 'phantoms', 'images', 'a_cushing.jpg')]);
+  assert.deepEqual(walked.emptyFolders, []);
+  const [passedOver] = collectionNotes(walked);
+  assert.match(
+    passedOver,
+    /^passed over what earlier endoface runs wrote .*: .*phantoms\/images, .*results\/photos, .*study; name such a folder to read it$/,
+  );
+  // Named, the phantoms are photos (a simulate run's images/ is meant to be screened) — also when a
+  // folder above was searched first; a named folder already searched is not "without photos".
+  const named = await collectImageFiles([
+    dir,
+    join(dir, 'phantoms', 'images'),
+    join(dir, 'sub'),
+    join(dir, 'empty'),
+  ]);
+  assert.ok(named.files.includes(join(dir, 'phantoms', 'images', 'a_cushing.jpg')));
+  assert.equal(named.files.length, 4);
+  assert.deepEqual(named.earlierOutputs, [join(dir, 'results', 'photos'), join(dir, 'study')]);
   assert.deepEqual(named.missing, []);
   assert.deepEqual(named.emptyFolders, [join(dir, 'empty')]);
-  assert.deepEqual(collectionNotes(walked).length, 1);
-  assert.match(collectionNotes(named)[0], new RegExp(`no photos .* in ${join(dir, 'empty')}$`));
-  // A run without figure subfolders marks its own folder; a plain output folder (predict's --csv) is not marked.
-  await prepareOutputDir(join(dir, 'explained'), { runFile: 'explanations.csv' });
+  assert.match(collectionNotes(named)[1], new RegExp(`no photos .* in ${join(dir, 'empty')}$`));
+  // A plain output folder (predict's --csv) is not marked, nor a run folder that has figure subfolders.
   await prepareOutputDir(join(dir, 'csv-here'));
-  assert.ok(existsSync(join(dir, 'explained', OUTPUT_MARKER)));
+  assert.ok(existsSync(join(dir, 'study', OUTPUT_MARKER)));
   assert.ok(!existsSync(join(dir, 'csv-here', OUTPUT_MARKER)));
   assert.ok(!existsSync(join(dir, 'results', OUTPUT_MARKER)));
 });

@@ -100,6 +100,13 @@ test('a photo given as --in is refused as what it is, not parsed as CSV', async 
   const r = runCli(['simulate', '--in', ALEX, '--condition', 'cushing', '--severity', '0.5', '--out', root]);
   assertRefused(r, 'invalid_manifest', /not a CSV manifest/);
   assert.doesNotMatch(r.stderr, /invalid_csv/);
+  // A CSV whose header starts with BMP's two-letter signature ("BM") is still a CSV.
+  await writeFile(join(root, 'bmi.csv'), `BMI,file,subject_id\n31,${ALEX},s1\n`);
+  const rows = await readSourcePhotos(join(root, 'bmi.csv'));
+  assert.deepEqual(
+    rows.map((p) => [p.file, p.subjectId, p.covariates.BMI]),
+    [[ALEX, 's1', '31']],
+  );
 });
 
 test('no row labelled with its condition has severity 0: 0 is refused, jittered draws keep a floor', async () => {
