@@ -130,7 +130,7 @@ const MESSAGES: Record<QualityReason, string> = {
   greyscale: 'the photo is greyscale: colour features are unavailable',
   transparent:
     'the photo has transparent parts, flattened onto grey: a face under them is not as photographed',
-  animated: 'the photo is an animation: only its first frame is used',
+  animated: 'the file holds several images (an animation, or pages): only the first is used',
 };
 
 /**

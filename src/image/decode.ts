@@ -224,7 +224,8 @@ export async function decodeImage(
   if (isGrey) warnings.push('greyscale');
   // An alpha channel that is opaque everywhere (common in exported PNGs) changes nothing: no warning.
   if (meta.hasAlpha && !(await isOpaque(buf, name, where))) warnings.push('alpha_flattened');
-  if ((meta.pages ?? 1) > 1 && format === 'gif') warnings.push('animated_first_frame');
+  // An animated GIF or WebP, a multi-image HEIF or TIFF: only the first image is decoded.
+  if ((meta.pages ?? 1) > 1) warnings.push('animated_first_frame');
   if (scale < 1) warnings.push('downscaled');
 
   const decodePixels = (failOn: 'warning' | 'truncated') => {

@@ -39,6 +39,8 @@ test('an animated GIF is analysed on its first frame, with an "animated" quality
   const a = await analyzeFace(gif);
   assert.equal(a.faces.length, 1);
   assert.equal(a.quality.reasons.find((r) => r.code === 'animated')?.severity, 'warn');
+  const webp = await analyzeFace(await sharp(gif, { animated: true }).webp().toBuffer());
+  assert.equal(webp.quality.reasons.find((r) => r.code === 'animated')?.severity, 'warn');
   const still = await analyzeFace(await sharp(frame).gif().toBuffer());
   assert.ok(!still.quality.reasons.some((r) => r.code === 'animated'), JSON.stringify(still.quality.reasons));
 });
