@@ -17,6 +17,9 @@ export const IMAGE_EXTENSIONS = [
   '.gif',
 ];
 
+/** Whether `path` is `dir` or lies under it (both absolute, resolved the same way). */
+export const isWithin = (path: string, dir: string): boolean => path === dir || path.startsWith(dir + sep);
+
 /** Why an input gave no photo: absent (or a broken link), or a folder that cannot be read. */
 export type InputProblemCode = 'file_not_found' | 'file_not_readable';
 
@@ -157,8 +160,8 @@ export async function collectImageFiles(
       const problems = state.missing.length;
       await walk(input, state, true);
       // A named folder without photos in or below it is said (by the caller), not dropped in silence.
-      const folder = resolve(input) + sep;
-      if (state.missing.length === problems && !state.out.some((f) => resolve(f).startsWith(folder)))
+      const folder = resolve(input);
+      if (state.missing.length === problems && !state.out.some((f) => isWithin(resolve(f), folder)))
         state.emptyFolders.push(input);
     } else state.out.push(input);
   }

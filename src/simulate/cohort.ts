@@ -1,5 +1,5 @@
 import { copyFile, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { EndofaceError, isEndofaceError } from '../errors.js';
 import { analyzeFace } from '../face/index.js';
 import { decodeImage } from '../image/index.js';
@@ -7,6 +7,7 @@ import { parseCsv } from '../io/csv-read.js';
 import { toCsv } from '../io/csv-write.js';
 import { SOFTWARE_VERSION } from '../version.js';
 import { markFigureFolder, prepareOutputDir } from '../io/output-dir.js';
+import { isWithin } from '../io/files.js';
 import { readSourcePhotos, refuseInputsInOutput } from './inputs.js';
 import { SIGNS, signsOf, type SignName } from './signs.js';
 import {
@@ -80,9 +81,6 @@ const round = (v: number): number => {
  * another run: if the new run dies part-way, the folder has no manifest at all.
  */
 export const EARLIER_RUNS = 'earlier-runs';
-
-/** Whether `path` is `dir` or lies under it (both absolute). */
-const within = (path: string, dir: string): boolean => path === dir || path.startsWith(dir + sep);
 
 /** A write of the run's output; any failure is fatal (`output_not_writable`), never a skipped photo. */
 async function writeOutput(outDir: string, path: string, data: string | Buffer): Promise<void> {
@@ -161,7 +159,7 @@ async function moveEarlierRunAside(outDir: string): Promise<string | undefined> 
   const files: string[] = [];
   for (const f of await listedFiles(manifest, details)) {
     const path = resolve(outDir, f);
-    if (within(path, images) && path !== images && (await stat(path).catch(() => undefined))?.isFile())
+    if (isWithin(path, images) && path !== images && (await stat(path).catch(() => undefined))?.isFile())
       files.push(path);
   }
   try {

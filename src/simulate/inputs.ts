@@ -1,9 +1,9 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { dirname, extname, join, relative, resolve } from 'node:path';
 import { EndofaceError } from '../errors.js';
 import { sniffFormat } from '../image/sniff.js';
 import { parseCsv } from '../io/csv-read.js';
-import { collectImageFiles, collectionNotes, IMAGE_EXTENSIONS, uniqueStems } from '../io/files.js';
+import { collectImageFiles, collectionNotes, IMAGE_EXTENSIONS, isWithin, uniqueStems } from '../io/files.js';
 
 /** One source photo of a cohort to phantomise. */
 export interface SourcePhoto {
@@ -121,9 +121,6 @@ function refuseNonCsv(input: string, bytes: Buffer): void {
   );
 }
 
-/** Whether `path` is `dir` or lies under it (both real, absolute paths). */
-const within = (path: string, dir: string): boolean => path === dir || path.startsWith(dir + sep);
-
 /**
  * Refuses (`input_in_output_folder`) a run that would write over one of its own inputs: the input
  * manifest is (or, through links, resolves to) `<outDir>/manifest.csv` or `<outDir>/phantoms.json`,
@@ -164,7 +161,7 @@ export async function refuseInputsInOutput(
     const file = await real(photo.file);
     if (written.includes(file))
       refuse(photo.file, runFile(photo.file, file), 'write the output elsewhere (another --out)');
-    if (within(file, images))
+    if (isWithin(file, images))
       refuse(
         photo.file,
         `it lies in ${join(outDir, 'images')}, where this run writes its phantoms`,
