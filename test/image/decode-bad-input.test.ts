@@ -5,24 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { EndofaceError } from '../../src/errors.js';
 import { extractFeatures, readPhotoBytes } from '../../src/features/extract.js';
 import { decodeImage, fileReadError } from '../../src/image/index.js';
+import { rejection } from '../helpers/errors.js';
 
 const PHOTO = new URL('../../examples/male_alex.jpg', import.meta.url).pathname;
-
-/** The error a promise rejects with: an EndofaceError with `code` and a one-line message. */
-async function rejection(p: Promise<unknown>, code: string): Promise<EndofaceError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof EndofaceError, `expected EndofaceError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    assert.ok(e.message.length > 0 && !e.message.includes('\n'), 'one-line message');
-    return e;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 /** The JPEG with `length` bytes of its compressed data overwritten, `at` (0–1) of the way from SOS to the end. */
 function damagedJpeg(jpeg: Buffer, at: number, length = 512): Buffer {

@@ -1,22 +1,15 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import sharp from 'sharp';
 import { parseCsv } from '../../src/io/csv-read.js';
 import { signsOf } from '../../src/simulate/index.js';
 import { runCli } from '../helpers/cli.js';
 import { studioFaces } from '../helpers/data.js';
+import { tempDirs } from '../helpers/fs.js';
 
-const dirs: string[] = [];
-after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
-
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'endoface-simulate-'));
-  dirs.push(d);
-  return d;
-}
+const tempDir = tempDirs('endoface-simulate-');
 
 test('simulate writes phantoms, matched controls and a manifest train can read', async () => {
   const root = await tempDir();

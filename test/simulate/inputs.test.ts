@@ -4,10 +4,9 @@
  * an earlier one, and a photo given where a folder or manifest belongs.
  */
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import sharp from 'sharp';
 import { isEndofaceError } from '../../src/errors.js';
 import { decodeImage } from '../../src/image/index.js';
@@ -22,19 +21,13 @@ import {
   variedMagnitudes,
 } from '../../src/simulate/index.js';
 import { assertRefused, runCli } from '../helpers/cli.js';
+import { tempDirs } from '../helpers/fs.js';
 
 const EXAMPLES = resolve(import.meta.dirname, '..', '..', 'examples');
 const ALEX = join(EXAMPLES, 'male_alex.jpg');
 const AGATA = join(EXAMPLES, 'female_agata.jpg');
 
-const dirs: string[] = [];
-after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
-
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'endoface-simulate-inputs-'));
-  dirs.push(d);
-  return d;
-}
+const tempDir = tempDirs('endoface-simulate-inputs-');
 
 const rowsOf = async (manifest: string): Promise<Record<string, string>[]> => {
   const t = parseCsv(await readFile(manifest, 'utf8'));
