@@ -9,7 +9,8 @@ import {
   type Pose,
   type QualityVerdict,
 } from '../face/index.js';
-import { decodeImage, fileReadError, type ImageWarningCode } from '../image/index.js';
+import { decodeImage, type ImageWarningCode } from '../image/index.js';
+import { fileReadError } from '../io/read-error.js';
 import { regionLabelMap } from '../face/regions.js';
 import { HUMAN_MODELS_PACKAGE, HUMAN_PACKAGE, packageVersion } from '../runtime/registry.js';
 import { mergeChecked, type DeepPartial } from '../util/merge.js';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import sharp from 'sharp';
 import { EndofaceError } from '../errors.js';
+import { fileReadError } from '../io/read-error.js';
 import type { DecodedImage, ImageConfig, ImageErrorCode, ImageFormat, ImageWarningCode } from './types.js';
 import { SUPPORTED_FORMATS } from './types.js';
 import { describeBytes, sniffFormat } from './sniff.js';
@@ -16,26 +17,6 @@ export const defaultImageConfig: Readonly<ImageConfig> = Object.freeze({
 const fail = (code: ImageErrorCode, message: string, details: Record<string, unknown> = {}): never => {
   throw new EndofaceError(code, message, details);
 };
-
-/**
- * The reason code for a file that could not be opened or read, from the system's error number: absent
- * (`file_not_found`), a folder, or present but unreadable (`file_not_readable`: permissions, a link
- * loop, an I/O error), so that a photo that exists is never reported as missing.
- */
-export function fileReadError(e: unknown, file: string): EndofaceError<ImageErrorCode> {
-  const errno = (e as NodeJS.ErrnoException | undefined)?.code;
-  const details = { file, ...(errno ? { errno } : {}) };
-  if (errno === 'ENOENT' || errno === 'ENOTDIR')
-    return new EndofaceError('file_not_found', `no such file: ${file}`, details);
-  if (errno === 'EISDIR')
-    return new EndofaceError('file_not_found', `${file} is a folder, not a photo`, details);
-  if (errno === 'EACCES' || errno === 'EPERM')
-    return new EndofaceError('file_not_readable', `${file} cannot be read: permission denied`, details);
-  if (errno === 'ELOOP')
-    return new EndofaceError('file_not_readable', `${file} cannot be read: its symbolic links loop`, details);
-  const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
-  return new EndofaceError('file_not_readable', `${file} cannot be read: ${why}`, details);
-}
 
 async function readInput(input: string | Buffer, maxBytes: number): Promise<{ buf: Buffer; path?: string }> {
   if (Buffer.isBuffer(input)) {

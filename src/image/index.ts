@@ -1,4 +1,4 @@
-export { decodeImage, defaultImageConfig, fileReadError } from './decode.js';
+export { decodeImage, defaultImageConfig } from './decode.js';
 export { SUPPORTED_FORMATS } from './types.js';
 export type {
   DecodedImage,

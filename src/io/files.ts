@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { EndofaceError } from '../errors.js';
+import { fileReadError, type ReadErrorCode } from './read-error.js';
 
 /** File endings taken when walking a folder (a file named explicitly is always taken). */
 export const IMAGE_EXTENSIONS = [
@@ -20,13 +21,10 @@ export const IMAGE_EXTENSIONS = [
 /** Whether `path` is `dir` or lies under it (both absolute, resolved the same way). */
 export const isWithin = (path: string, dir: string): boolean => path === dir || path.startsWith(dir + sep);
 
-/** Why an input gave no photo: absent (or a broken link), or a folder that cannot be read. */
-export type InputProblemCode = 'file_not_found' | 'file_not_readable';
-
 export interface CollectedFiles {
   files: string[];
   /** Inputs that gave no photo (absent, a folder that cannot be read), with the reason. */
-  missing: { path: string; reason: InputProblemCode; message: string }[];
+  missing: { path: string; reason: ReadErrorCode; message: string }[];
   /** Folders passed over because an earlier endoface run wrote them (they hold {@link OUTPUT_MARKER}). */
   earlierOutputs: string[];
   /** Named folders in which no photo was found. */
@@ -71,19 +69,13 @@ function isImage(name: string): boolean {
 const notFound = (path: string) =>
   ({ path, reason: 'file_not_found', message: `no such file or folder: ${path}` }) as const;
 
-/** The folder's entries, or undefined (recorded once as `file_not_readable`) when it cannot be listed. */
+/** The folder's entries, or undefined (its reason recorded once) when it cannot be listed. */
 async function listFolder(dir: string, state: WalkState, record: boolean) {
   try {
     return await readdir(dir, { withFileTypes: true });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (e as Error).message;
-    if (record)
-      state.missing.push({
-        path: dir,
-        reason: 'file_not_readable',
-        message: `${dir} cannot be read: ${why}`,
-      });
+    const { code, message } = fileReadError(e, dir);
+    if (record) state.missing.push({ path: dir, reason: code, message });
     return undefined;
   }
 }

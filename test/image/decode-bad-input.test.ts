@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { extractFeatures, readPhotoBytes } from '../../src/features/extract.js';
-import { decodeImage, fileReadError } from '../../src/image/index.js';
+import { decodeImage } from '../../src/image/index.js';
+import { fileReadError } from '../../src/io/read-error.js';
 import { rejection } from '../helpers/errors.js';
 
 const PHOTO = new URL('../../examples/male_alex.jpg', import.meta.url).pathname;
