@@ -212,21 +212,17 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
     await explainer.dispose();
   }
   await writeFile(join(options.out, 'explanations.csv'), summaryCsv(explained, failed));
+  const sameBytes = sameContentNote(
+    explained.map((e) => e.file),
+    explained.map((e) => e.explanation.sha256),
+  );
   const out: ExplainRunResult = {
     explained,
     failed,
     outDir: options.out,
     baseline,
     ...(earlierRun ? { earlierRun } : {}),
-    notes: [
-      ...notes,
-      ...[
-        sameContentNote(
-          explained.map((e) => e.file),
-          explained.map((e) => e.explanation.sha256),
-        ),
-      ].filter((n): n is string => n !== undefined),
-    ],
+    notes: sameBytes ? [...notes, sameBytes] : notes,
   };
   if (cohort.length > 0) {
     out.cohort = cohortRegionImportance(cohort);

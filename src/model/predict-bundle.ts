@@ -74,13 +74,14 @@ interface Target {
   subject?: string;
   label?: string;
   covariates: Record<string, string>;
-  /** Why an input gave no photo (an unreadable folder, a named folder without photos). */
+  /** Why a named input gave no photo (absent, a folder that cannot be read): listed, not read. */
   problem?: { code: string; message: string };
 }
 
 /**
- * The photos to score, in the order of the inputs (a manifest's rows in its order). A missing file,
- * named or in a manifest, stays a target: reading it fails with `file_not_found`, listed in place.
+ * The photos to score, in the order of the inputs (a manifest's rows in its order). A missing file
+ * stays a target, listed in place: a manifest's fails when read (`file_not_found`), a named one
+ * carries its reason from the folder walk.
  */
 async function resolveTargets(
   inputs: readonly string[],
@@ -101,11 +102,7 @@ async function resolveTargets(
     const { files, missing } = collected;
     for (const note of collectionNotes(collected)) onNote(note);
     for (const m of missing)
-      out.push({
-        file: m.path,
-        covariates: {},
-        ...(m.reason === 'file_not_found' ? {} : { problem: { code: m.reason, message: m.message } }),
-      });
+      out.push({ file: m.path, covariates: {}, problem: { code: m.reason, message: m.message } });
     // A photo met twice (a folder and a file in it) is scored once.
     for (const file of files.filter((f) => !seen.has(f))) {
       seen.add(file);
@@ -151,12 +148,12 @@ export async function predictPhotos(options: PredictOptions): Promise<PhotoPredi
     options.onProgress?.(++done, readable.length);
     const o = { ...batch, index: readable[batch.index] };
     const r = results[o.index];
-    if (o.ok) hashes[o.index] = o.features.sha256;
     if (!o.ok) {
       r.error = o.error;
       r.notScoredReason = o.error.code;
       continue;
     }
+    hashes[o.index] = o.features.sha256;
     r.quality = o.features.quality;
     r.faceCount = o.features.faceCount;
     if (o.features.faceCount === 0) r.notScoredReason = 'no_face';
