@@ -6,7 +6,7 @@ import { decodeImage } from '../image/index.js';
 import { parseCsv } from '../io/csv-read.js';
 import { toCsv } from '../io/csv-write.js';
 import { SOFTWARE_VERSION } from '../version.js';
-import { markFigureFolder, prepareOutputDir } from '../io/output-dir.js';
+import { checkedWrite, markFigureFolder, prepareOutputDir } from '../io/output-dir.js';
 import { isWithin } from '../io/files.js';
 import { readSourcePhotos, refuseInputsInOutput } from './inputs.js';
 import { SIGNS, signsOf, type SignName } from './signs.js';
@@ -82,30 +82,22 @@ const round = (v: number): number => {
  */
 export const EARLIER_RUNS = 'earlier-runs';
 
-/** A write of the run's output; any failure is fatal (`output_not_writable`), never a skipped photo. */
+/** A write of the run's output (checkedWrite); any failure is fatal, never a skipped photo, and says so. */
 async function writeOutput(outDir: string, path: string, data: string | Buffer): Promise<void> {
-  try {
-    await writeFile(path, data);
-  } catch (e) {
+  await checkedWrite(path, () => writeFile(path, data)).catch((e: EndofaceError) => {
     throw new EndofaceError(
-      'output_not_writable',
-      `cannot write ${path}: ${(e as Error).message} (the run stopped; ${join(outDir, 'manifest.csv')} was not written)`,
-      { file: path },
+      e.code,
+      `${e.message} (the run stopped; ${join(outDir, 'manifest.csv')} was not written)`,
+      e.details,
     );
-  }
+  });
 }
 
 /** {@link writeOutput} through a temporary file renamed into place: the file is whole or absent. */
 async function writeWhole(outDir: string, path: string, data: string): Promise<void> {
   const partial = join(dirname(path), `.${basename(path)}.partial`);
   await writeOutput(outDir, partial, data);
-  try {
-    await rename(partial, path);
-  } catch (e) {
-    throw new EndofaceError('output_not_writable', `cannot write ${path}: ${(e as Error).message}`, {
-      file: path,
-    });
-  }
+  await checkedWrite(path, () => rename(partial, path));
 }
 
 /** Renames `from` to `to`, copying when they are on different file systems (`images/` a link elsewhere). */
