@@ -23,7 +23,7 @@ import {
   prepareFace,
   shippedLayerReference,
 } from '../src/explain/index.js';
-import { createDescriptorRunner } from '../src/explain/descriptor-runner.js';
+import { createDescriptorRunner } from '../src/explain/engine/descriptor-runner.js';
 import { analyzeFace } from '../src/face/index.js';
 import { decodeImage } from '../src/image/index.js';
 import type { FeatureSetName } from '../src/features/index.js';

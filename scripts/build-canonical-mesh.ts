@@ -1,5 +1,5 @@
 /**
- * Builds src/face/canonical-mesh.json: the mean 468-point mesh of the 140 studio faces
+ * Builds assets/canonical-mesh.json: the mean 468-point mesh of the 140 studio faces
  * (webmorph-3dsk + webmorph-canada, CC BY 4.0) in aligned-crop coordinates (fractions of the crop
  * side; z in units of the crop side). Named regions are defined on it (src/face/regions.ts).
  * Deterministic: same photos, same models → same file. Usage: npx tsx scripts/build-canonical-mesh.ts
@@ -38,5 +38,5 @@ const out = {
   generatedBy: 'scripts/build-canonical-mesh.ts',
   points: sum.map((p) => p.map((v) => round(v / n))),
 };
-writeFileSync('src/face/canonical-mesh.json', JSON.stringify(out) + '\n');
-console.log(`wrote src/face/canonical-mesh.json from ${n} faces`);
+writeFileSync('assets/canonical-mesh.json', JSON.stringify(out) + '\n');
+console.log(`wrote assets/canonical-mesh.json from ${n} faces`);

@@ -24,7 +24,7 @@ import {
 import type { SerializedPipeline } from '../src/model/index.js';
 import { SIMULATOR_VERSION, type Condition } from '../src/simulate/index.js';
 import { delongCi, thresholdMetrics, youdenThreshold } from '../src/stats/index.js';
-import { SOFTWARE_VERSION } from '../src/version.js';
+import { SOFTWARE_VERSION } from '../src/core/version.js';
 import { extractCohort } from './lib/extract-cohort.js';
 import { identitySplit, phantomCohort } from './lib/phantom-cohorts.js';
 import { SOURCES, studioPhotos, utkPhotos } from './lib/public-data.js';

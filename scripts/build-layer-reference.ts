@@ -1,18 +1,18 @@
 /**
  * Builds the mean feature map feature occlusion moves a region to when no normal photos are given
- * (src/explain/layer-reference.json): for each network with an occlusion layer, the mean map of the
+ * (assets/layer-reference.json): for each network with an occlusion layer, the mean map of the
  * aligned crops of the 140 studio faces (webmorph-3dsk + webmorph-canada, CC BY 4.0; the faces of
  * the mean face and the canonical mesh). Photos that fail quality are left out.
  * Usage: npx tsx scripts/build-layer-reference.ts
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { OCCLUDABLE_DESCRIPTORS } from '../src/explain/feature-occlusion.js';
+import { OCCLUDABLE_DESCRIPTORS } from '../src/explain/engine/feature-occlusion.js';
 import {
   createLayerAccumulator,
   serializeLayerReference,
   SHIPPED_LAYER_REFERENCE,
-} from '../src/explain/layer-reference.js';
+} from '../src/explain/engine/layer-reference.js';
 import { analyzeFace } from '../src/face/index.js';
 import { studioPhotos } from './lib/public-data.js';
 
@@ -33,4 +33,4 @@ writeFileSync(
   fileURLToPath(SHIPPED_LAYER_REFERENCE),
   JSON.stringify(serializeLayerReference(reference)) + '\n',
 );
-console.log(`wrote src/explain/layer-reference.json: the mean feature maps of ${reference.n} studio faces`);
+console.log(`wrote assets/layer-reference.json: the mean feature maps of ${reference.n} studio faces`);

@@ -1,7 +1,7 @@
 /**
- * Builds the mean face the explainer's fill borrows its detail from (src/explain/mean-face.png): the
+ * Builds the mean face the explainer's fill borrows its detail from (assets/mean-face.png): the
  * pixel-wise mean of the aligned 224 × 224 crops of the 140 studio faces (webmorph-3dsk +
- * webmorph-canada, CC BY 4.0; the same faces as src/face/canonical-mesh.json). The alignment puts
+ * webmorph-canada, CC BY 4.0; the same faces as assets/canonical-mesh.json). The alignment puts
  * eyes, nose tip and mouth corners at fixed places, so the mean is a registered "average face":
  * typical brows, eyes, nose and lips, no one's identity.
  * Usage: npx tsx scripts/build-mean-face.ts
@@ -24,5 +24,5 @@ for (const p of studioPhotos()) {
 const out = Uint8Array.from(sum, (v) => Math.round(v / n));
 await sharp(Buffer.from(out), { raw: { width: size, height: size, channels: 3 } })
   .png({ compressionLevel: 9 })
-  .toFile(join(ROOT, 'src', 'explain', 'mean-face.png'));
-console.log(`wrote src/explain/mean-face.png: the mean of ${n} aligned studio faces`);
+  .toFile(join(ROOT, 'assets', 'mean-face.png'));
+console.log(`wrote assets/mean-face.png: the mean of ${n} aligned studio faces`);

@@ -21,12 +21,12 @@ import {
   meanActivation,
   OCCLUSION_LAYERS,
   occludedDescriptors,
-} from '../src/explain/feature-occlusion.js';
+} from '../src/explain/engine/feature-occlusion.js';
 import { DESCRIPTOR_MODELS } from '../src/features/descriptors.js';
 import { REGION_NAMES, type RegionName } from '../src/face/regions.js';
 import { matrixColumns, predictWithPipeline } from '../src/model/index.js';
 import { SIGN_NAMES, SIMULATOR_VERSION, type SignName } from '../src/simulate/index.js';
-import { SOFTWARE_VERSION } from '../src/version.js';
+import { SOFTWARE_VERSION } from '../src/core/version.js';
 import type { PhantomRow } from './lib/phantom-cohorts.js';
 import { maskedMatrix, type MaskedPhoto } from './lib/pointing-game-masked.js';
 import { faceresLayerOf, oracleOccluded, saveOracleRows } from './lib/pointing-game-oracle.js';
@@ -38,8 +38,8 @@ import {
   rankingValues,
   type SavedRun,
 } from './lib/pointing-game-saved.js';
-import { combineAttributions } from '../src/explain/attribution.js';
-import { DECISIVE_LEAD_LOGIT } from '../src/explain/lead.js';
+import { combineAttributions } from '../src/explain/engine/attribution.js';
+import { DECISIVE_LEAD_LOGIT } from '../src/explain/engine/lead.js';
 import { strictHit, tiedFirst } from './lib/pointing-game-screen.js';
 import { hitCell, totalHits, totalN } from './lib/pointing-game-screens-report.js';
 import { targetsOf } from './lib/pointing-game-tables.js';

@@ -17,7 +17,7 @@ import { createExplainer, type RegionAttribution } from '../src/explain/index.js
 import type { FaceFeatures, FeatureSetName } from '../src/features/index.js';
 import { SIGN_NAMES, SIMULATOR_VERSION, type SignName } from '../src/simulate/index.js';
 import { wilsonInterval } from '../src/stats/index.js';
-import { SOFTWARE_VERSION } from '../src/version.js';
+import { SOFTWARE_VERSION } from '../src/core/version.js';
 import { extractCohort } from './lib/extract-cohort.js';
 import { readPhantomManifest, sexOf, type PhantomRow } from './lib/phantom-cohorts.js';
 import { splitCohort, trainSignScreen } from './lib/pointing-game-cohort.js';

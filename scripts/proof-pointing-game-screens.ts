@@ -20,7 +20,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createDescriptorRunner } from '../src/explain/descriptor-runner.js';
+import { createDescriptorRunner } from '../src/explain/engine/descriptor-runner.js';
 import { explainTarget } from '../src/explain/index.js';
 import { REGION_NAMES } from '../src/face/regions.js';
 import type { FeatureSetName } from '../src/features/index.js';

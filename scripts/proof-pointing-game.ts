@@ -29,7 +29,7 @@ import {
   prepareFace,
   type ExplainTarget,
 } from '../src/explain/index.js';
-import { createDescriptorRunner, type DescriptorRunner } from '../src/explain/descriptor-runner.js';
+import { createDescriptorRunner, type DescriptorRunner } from '../src/explain/engine/descriptor-runner.js';
 import { analyzeFace } from '../src/face/index.js';
 import {
   extractFeatureBatch,

@@ -23,14 +23,14 @@ import {
   type ExplainTarget,
   type FeatureReference,
 } from '../../src/explain/index.js';
-import type { DescriptorRunner } from '../../src/explain/descriptor-runner.js';
-import { defaultFillSigma } from '../../src/explain/fill.js';
-import { isEndofaceError } from '../../src/errors.js';
+import type { DescriptorRunner } from '../../src/explain/engine/descriptor-runner.js';
+import { defaultFillSigma } from '../../src/explain/engine/fill.js';
+import { isEndofaceError } from '../../src/core/errors.js';
 import { analyzeFace } from '../../src/face/index.js';
 import { REGION_NAMES } from '../../src/face/regions.js';
 import type { FaceFeatures, FeatureSetName } from '../../src/features/index.js';
 import { featureMatrix, matrixColumns, type Bundle, type Matrix64 } from '../../src/model/index.js';
-import { SOFTWARE_VERSION } from '../../src/version.js';
+import { SOFTWARE_VERSION } from '../../src/core/version.js';
 import { sexOf, type PhantomRow } from './phantom-cohorts.js';
 
 /** The descriptor whose masked rows are saved (the proof's first two screens use it or nothing). */

@@ -13,12 +13,12 @@ import {
   layerActivations,
   OCCLUSION_LAYERS,
   occludedDescriptors,
-} from '../../src/explain/feature-occlusion.js';
+} from '../../src/explain/engine/feature-occlusion.js';
 import { analyzeFace } from '../../src/face/index.js';
 import { REGION_NAMES, regionLabelMap } from '../../src/face/regions.js';
 import { DESCRIPTOR_MODELS } from '../../src/features/descriptors.js';
 import { SIGN_NAMES } from '../../src/simulate/index.js';
-import { SOFTWARE_VERSION } from '../../src/version.js';
+import { SOFTWARE_VERSION } from '../../src/core/version.js';
 import type { PhantomRow } from './phantom-cohorts.js';
 import type { MaskedPhoto } from './pointing-game-masked.js';
 import type { SignRows } from './pointing-game-replay.js';

@@ -10,7 +10,7 @@ import {
   regionBaselineOf,
   type RegionAttribution,
 } from '../../src/explain/index.js';
-import { defaultFillSigma } from '../../src/explain/fill.js';
+import { defaultFillSigma } from '../../src/explain/engine/fill.js';
 import { REGION_NAMES, type RegionName } from '../../src/face/regions.js';
 import type { SignName } from '../../src/simulate/index.js';
 

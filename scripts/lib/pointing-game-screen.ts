@@ -2,7 +2,7 @@
  * The pointing-game proof's screens and what it does with their explanations: a bundle around one
  * trained pipeline, the judgement of one attribution (hit or miss), and what is saved of it.
  */
-import type { DescriptorRunner } from '../../src/explain/descriptor-runner.js';
+import type { DescriptorRunner } from '../../src/explain/engine/descriptor-runner.js';
 import {
   attributionFromScores,
   perturbedFeatureRows,

@@ -16,7 +16,7 @@ import {
   scorePerturbations,
   type ExplainTarget,
 } from '../../src/explain/index.js';
-import type { DescriptorRunner } from '../../src/explain/descriptor-runner.js';
+import type { DescriptorRunner } from '../../src/explain/engine/descriptor-runner.js';
 import { analyzeFace } from '../../src/face/index.js';
 import { REGION_NAMES, regionLabelMap } from '../../src/face/regions.js';
 import type { Bundle } from '../../src/model/index.js';

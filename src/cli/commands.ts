@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { EndofaceError } from '../errors.js';
+import { EndofaceError } from '../core/errors.js';
 import { capWorkers } from '../runtime/pool.js';
 import { lookUpOption } from '../util/options.js';
 

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { runDetect } from '../report/detect-run.js';
+import { runDetect } from '../jobs/detect.js';
 import { createProgress } from './progress.js';
 
 export interface DetectCliOptions {

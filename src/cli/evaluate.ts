@@ -2,7 +2,7 @@
  * `endoface evaluate`: a thin shell over `runEvaluation` — parses the flags, runs, prints the
  * headline numbers and where the files went. No statistics here.
  */
-import { EndofaceError } from '../errors.js';
+import { EndofaceError } from '../core/errors.js';
 import { runEvaluation, type EvaluationOptions } from '../report/evaluation.js';
 import { percent } from '../report/markdown.js';
 import { MAX_RESAMPLES } from '../stats/bootstrap.js';

@@ -3,10 +3,10 @@
  * top regions and where the files went. No science here.
  */
 import { basename } from 'node:path';
-import { EndofaceError } from '../errors.js';
-import { REGION_METHODS } from '../explain/attribution.js';
-import { FILL_DETAILS } from '../explain/perturb.js';
-import { runExplain, type ExplainRunOptions } from '../explain/run.js';
+import { EndofaceError } from '../core/errors.js';
+import { REGION_METHODS } from '../explain/engine/attribution.js';
+import { FILL_DETAILS } from '../explain/engine/perturb.js';
+import { runExplain, type ExplainRunOptions } from '../jobs/explain.js';
 import { MAX_RESAMPLES } from '../stats/bootstrap.js';
 import { lookUpOption } from '../util/options.js';
 import { createProgress } from './progress.js';

@@ -6,8 +6,8 @@
  * and exits 2 with its stack.
  */
 import { Command } from 'commander';
-import { isEndofaceError } from '../errors.js';
-import { SOFTWARE_VERSION } from '../version.js';
+import { isEndofaceError } from '../core/errors.js';
+import { SOFTWARE_VERSION } from '../core/version.js';
 
 const program = new Command()
   .name('endoface')

@@ -1,11 +1,11 @@
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { EndofaceError } from '../errors.js';
+import { EndofaceError } from '../core/errors.js';
 import { toCsv } from '../io/csv-write.js';
 import { IMAGE_EXTENSIONS } from '../io/files.js';
 import { prepareOutputDir, writeChecked } from '../io/output-dir.js';
 import { loadBundle, predictPhotos, type PhotoPrediction } from '../model/index.js';
-import { openCache } from './cache.js';
+import { openCache } from '../jobs/cache.js';
 import { createProgress } from './progress.js';
 
 export interface PredictCliOptions {

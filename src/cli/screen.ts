@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EndofaceError } from '../errors.js';
-import { runScreen } from '../report/screen-run.js';
-import { openCache } from './cache.js';
+import { EndofaceError } from '../core/errors.js';
+import { runScreen } from '../jobs/screen.js';
+import { openCache } from '../jobs/cache.js';
 import { createProgress } from './progress.js';
 
 /** The bundled default model, beside src/ and dist/ in the package. */

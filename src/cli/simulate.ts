@@ -3,7 +3,7 @@
  * counts, where the manifest went and which photos were skipped. No image science here.
  */
 import { basename } from 'node:path';
-import { EndofaceError } from '../errors.js';
+import { EndofaceError } from '../core/errors.js';
 import { CONDITIONS, simulateCohort, type CohortOptions } from '../simulate/index.js';
 import { checkRange } from '../simulate/variation.js';
 import { lookUpOption } from '../util/options.js';

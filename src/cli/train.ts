@@ -1,8 +1,8 @@
-import { EndofaceError, isEndofaceError } from '../errors.js';
+import { EndofaceError, isEndofaceError } from '../core/errors.js';
 import { FEATURE_SET_NAMES } from '../features/index.js';
 import { SCREEN_ESTIMATORS, trainBundle, type TrainOptions } from '../model/index.js';
 import { lookUpOption } from '../util/options.js';
-import { openCache } from './cache.js';
+import { openCache } from '../jobs/cache.js';
 import { createProgress } from './progress.js';
 import { QUALITY_STATUSES } from '../face/index.js';
 

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import { EndofaceError } from '../errors.js';
+import { EndofaceError } from '../core/errors.js';
 import { collectImageFiles, OUTPUT_MARKER } from '../io/files.js';
 import { parseCsv } from '../io/csv-read.js';
 

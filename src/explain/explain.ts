@@ -4,7 +4,7 @@
  * and the sanity checks, and returns plain JSON-safe data plus what is needed to draw the figures.
  */
 import { performance } from 'node:perf_hooks';
-import { EndofaceError } from '../errors.js';
+import { EndofaceError } from '../core/errors.js';
 import {
   analyzeFace,
   resolveFaceConfig,
@@ -28,26 +28,26 @@ import { modelVersions } from '../runtime/registry.js';
 import type { DeepPartial } from '../util/merge.js';
 import { lookUpOption } from '../util/options.js';
 import type { AffineMatrix } from '../util/geometry.js';
-import { SOFTWARE_VERSION } from '../version.js';
+import { SOFTWARE_VERSION } from '../core/version.js';
 import {
   attributeRegions,
   regionMethodFor,
   type RegionAttribution,
   type RegionMethod,
   type RegionSettings,
-} from './attribution.js';
-import { parseLayerReference, shippedLayerReference, type LayerReference } from './layer-reference.js';
-import { isOccludable, OCCLUSION_LAYERS } from './feature-occlusion.js';
-import { measureRegionBaseline, type BaselinePhoto } from './measure-baseline.js';
-import { unreadableLead } from './lead.js';
+} from './engine/attribution.js';
+import { parseLayerReference, shippedLayerReference, type LayerReference } from './engine/layer-reference.js';
+import { isOccludable, OCCLUSION_LAYERS } from './engine/feature-occlusion.js';
+import { measureRegionBaseline, type BaselinePhoto } from './engine/measure-baseline.js';
+import { unreadableLead } from './engine/lead.js';
 import {
   assertBaselineFits,
   contrastToBaseline,
   type BaselineSettings,
   type RegionBaseline,
-} from './baseline.js';
-import { createDescriptorRunner } from './descriptor-runner.js';
-import { occlusionMap, OCCLUSION_GRIDS, type OcclusionGrid, type OcclusionMap } from './occlusion.js';
+} from './engine/baseline.js';
+import { createDescriptorRunner } from './engine/descriptor-runner.js';
+import { occlusionMap, OCCLUSION_GRIDS, type OcclusionGrid, type OcclusionMap } from './engine/occlusion.js';
 import {
   explainTarget,
   prepareFace,
@@ -55,14 +55,14 @@ import {
   type ExplainTarget,
   type FillDetail,
   type PreparedFace,
-} from './perturb.js';
-import { gradientSaliency, type SaliencyMap, type SaliencyUnavailable } from './saliency.js';
+} from './engine/perturb.js';
+import { gradientSaliency, type SaliencyMap, type SaliencyUnavailable } from './engine/saliency.js';
 import {
   deletionCurve,
   modelRandomisationTest,
   type DeletionCurve,
   type RandomisationTest,
-} from './sanity.js';
+} from './engine/sanity.js';
 
 /** Settings of an explainer; every field but `model` has a default. */
 export interface ExplainOptions {
@@ -118,7 +118,7 @@ export interface ExplainOptions {
   face?: DeepPartial<FaceConfig>;
 }
 
-export type { BaselinePhoto } from './measure-baseline.js';
+export type { BaselinePhoto } from './engine/measure-baseline.js';
 
 /** What an explanation says about one photo. Plain data: `JSON.stringify` writes it unchanged. */
 export interface PhotoExplanation {

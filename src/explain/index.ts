@@ -26,9 +26,9 @@ export {
   type ExplainResult,
   type PhotoExplanation,
 } from './explain.js';
-export { assertBaselineFits, contrastToBaseline, regionBaselineOf, type RegionBaseline } from './baseline.js';
-export { measureRegionBaseline, type BaselineRun } from './measure-baseline.js';
-export { explanationFigures, type ExplanationFigures } from './figures.js';
+export { assertBaselineFits, contrastToBaseline, regionBaselineOf, type RegionBaseline } from './engine/baseline.js';
+export { measureRegionBaseline, type BaselineRun } from './engine/measure-baseline.js';
+export { explanationFigures, type ExplanationFigures } from './render/figures.js';
 export {
   DECISIVE_LEAD_LOGIT,
   importanceLead,
@@ -36,7 +36,7 @@ export {
   rankingLead,
   unreadableLead,
   type RankingLead,
-} from './lead.js';
+} from './engine/lead.js';
 export {
   attributeRegions,
   attributionFromRows,
@@ -52,7 +52,7 @@ export {
   regionPerturbations,
   type RegionAttribution,
   type RegionImportance,
-} from './attribution.js';
+} from './engine/attribution.js';
 export {
   cellMask,
   occlusionMap,
@@ -60,21 +60,21 @@ export {
   type CropGrid,
   type OcclusionGrid,
   type OcclusionMap,
-} from './occlusion.js';
+} from './engine/occlusion.js';
 export {
   gradientSaliency,
   type SaliencyMap,
   type SaliencyOptions,
   type SaliencyUnavailable,
-} from './saliency.js';
-export { enableGradients, DELEGATED_KERNELS } from './gradient-kernels.js';
+} from './engine/saliency.js';
+export { enableGradients, DELEGATED_KERNELS } from './engine/gradient-kernels.js';
 export {
   deletionCurve,
   modelRandomisationTest,
   randomizeFinalLayer,
   type DeletionCurve,
   type RandomisationTest,
-} from './sanity.js';
+} from './engine/sanity.js';
 export {
   explainTarget,
   neutraliseHandCrafted,
@@ -92,10 +92,10 @@ export {
   type Perturbation,
   type PrepareOptions,
   type PreparedFace,
-} from './perturb.js';
-export { defaultFillSigma, inpaintMasked, meanColour, type FillOptions, type FillSource } from './fill.js';
-export { featureReference, normativeReference, type FeatureReference } from './reference.js';
-export { meanFaceDetail } from './mean-face.js';
+} from './engine/perturb.js';
+export { defaultFillSigma, inpaintMasked, meanColour, type FillOptions, type FillSource } from './engine/fill.js';
+export { featureReference, normativeReference, type FeatureReference } from './engine/reference.js';
+export { meanFaceDetail } from './engine/mean-face.js';
 export {
   colourBarSvg,
   overlayGrid,
@@ -104,14 +104,14 @@ export {
   paintRegions,
   photoToCropMatrix,
   type OverlayOptions,
-} from './overlay.js';
-export { COOL_WARM, coolWarm } from './colour-map.js';
+} from './render/overlay.js';
+export { COOL_WARM, coolWarm } from './render/colour-map.js';
 export {
   cohortRegionImportance,
   type CohortPhoto,
   type CohortRegionImportance,
   type CohortRegionSummary,
-} from './cohort.js';
+} from './study/cohort.js';
 export {
   conditionOf,
   expertRegionOf,
@@ -122,14 +122,14 @@ export {
   type ExpertRegion,
   type HumanRoiTable,
   type RoiCondition,
-} from './human-roi.js';
+} from './study/human-roi.js';
 export {
   agreementChartSpec,
   regionAgreement,
   type AgreementOptions,
   type RegionAgreement,
-} from './agreement.js';
-export { kendallTauB, midranks, spearmanCorrcoef } from './rank-correlation.js';
+} from './study/agreement.js';
+export { kendallTauB, midranks, spearmanCorrcoef } from '../stats/rank-correlation.js';
 export {
   cellShares,
   cropGroupDescriptors,
@@ -144,7 +144,7 @@ export {
   OCCLUSION_LAYERS,
   type OccludableDescriptor,
   type OcclusionLayer,
-} from './feature-occlusion.js';
+} from './engine/feature-occlusion.js';
 export {
   createLayerAccumulator,
   parseLayerReference,
@@ -153,4 +153,4 @@ export {
   shippedLayerReference,
   type LayerReference,
   type SerializedLayerReference,
-} from './layer-reference.js';
+} from './engine/layer-reference.js';

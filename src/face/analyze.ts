@@ -1,7 +1,7 @@
 import { decodeImage, defaultImageConfig, type DecodedImage, type ImageConfig } from '../image/index.js';
 import { modelVersions } from '../runtime/registry.js';
 import { mergeChecked, type DeepPartial } from '../util/merge.js';
-import { SOFTWARE_VERSION } from '../version.js';
+import { SOFTWARE_VERSION } from '../core/version.js';
 import type { AffineMatrix } from '../util/geometry.js';
 import { alignFace, defaultAlignConfig, type AlignConfig } from './align.js';
 import { defaultDetectConfig, detectFaces, type DetectConfig } from './detect.js';

@@ -1,4 +1,4 @@
-import { EndofaceError, isEndofaceError } from '../errors.js';
+import { EndofaceError, isEndofaceError } from '../core/errors.js';
 import { runPooled, siblingModule } from '../runtime/pool.js';
 import type { DeepPartial } from '../util/merge.js';
 import { analyzeFace, type FaceConfig } from './analyze.js';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Point2 } from '../util/geometry.js';
+import { ASSETS, assetUrl } from '../runtime/assets.js';
 import { polygonMask } from '../util/raster.js';
 import { MESH_CONTOURS } from './mesh-indices.js';
 
@@ -227,7 +228,7 @@ interface CanonicalMesh {
 
 /** The canonical mesh (mean aligned mesh of the 140 studio faces), loaded once. */
 export const CANONICAL_MESH: CanonicalMesh = JSON.parse(
-  readFileSync(new URL('./canonical-mesh.json', import.meta.url), 'utf8'),
+  readFileSync(assetUrl(ASSETS.canonicalMesh), 'utf8'),
 ) as CanonicalMesh;
 
 function inside(p: readonly number[], poly: readonly Point2[]): boolean {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { EndofaceError } from '../errors.js';
+import { EndofaceError } from '../core/errors.js';
 import {
   analyzeFace,
   defaultFaceConfig,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import sharp from 'sharp';
-import { EndofaceError } from '../errors.js';
+import { EndofaceError } from '../core/errors.js';
 import { fileReadError } from '../io/read-error.js';
 import type { DecodedImage, ImageConfig, ImageErrorCode, ImageFormat, ImageWarningCode } from './types.js';
 import { SUPPORTED_FORMATS } from './types.js';

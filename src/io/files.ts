@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
-import { EndofaceError } from '../errors.js';
+import { EndofaceError } from '../core/errors.js';
 import { fileReadError, type ReadErrorCode } from './read-error.js';
 
 /** File endings taken when walking a folder (a file named explicitly is always taken). */

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { EndofaceError } from '../errors.js';
+import { EndofaceError } from '../core/errors.js';
 import { OUTPUT_MARKER } from './files.js';
 
 /** The nearest of `path` and its parents that exists and is not a folder (what blocks a mkdir). */

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EndofaceError } from '../errors.js';
+import { EndofaceError } from '../core/errors.js';
 import { prepareOutputDir, writeChecked } from '../io/output-dir.js';
 import { extractorVersions, type FeatureSetName } from '../features/index.js';
-import { SOFTWARE_VERSION } from '../version.js';
+import { SOFTWARE_VERSION } from '../core/version.js';
 import type { NormativeModel } from './normative.js';
 import type { SerializedPipeline } from './pipeline.js';
 

@@ -128,11 +128,11 @@ export {
   type ParticipantFlow,
   type TrainOptions,
   type TrainResult,
-} from './train-bundle.js';
+} from '../jobs/train.js';
 export {
   predictPhotos,
   type PhotoPrediction,
   type PredictOptions,
   type ScreenPrediction,
-} from './predict-bundle.js';
+} from '../jobs/predict.js';
 export { checkMissingFeatures, decisionRule, type MissingFeatureCheck } from './missing-features.js';

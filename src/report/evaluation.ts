@@ -24,9 +24,9 @@ import {
   type SubgroupTable,
   type ThresholdSpec,
 } from '../stats/index.js';
-import { EndofaceError } from '../errors.js';
+import { EndofaceError } from '../core/errors.js';
 import { prepareOutputDir } from '../io/output-dir.js';
-import { SOFTWARE_VERSION } from '../version.js';
+import { SOFTWARE_VERSION } from '../core/version.js';
 import { evaluationMarkdown, percent } from './markdown.js';
 import { calibrationSpec, precisionRecallSpec, readerPoints, renderSvg, rocSpec, svgToPng } from './plots.js';
 

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { isEndofaceError } from '../errors.js';
+import { isEndofaceError } from '../core/errors.js';
 
 /**
  * Makes the current worker thread answer pool tasks with `fn` (see pool.ts for the protocol).

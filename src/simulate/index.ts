@@ -15,7 +15,7 @@ export {
   MANIFEST_COLUMNS,
   type CohortOptions,
   type CohortResult,
-} from './cohort.js';
+} from '../jobs/simulate.js';
 export {
   CONDITIONS,
   SIGN_NAMES,
@@ -26,7 +26,7 @@ export {
   type SignDefinition,
   type SignName,
 } from './signs.js';
-export { readSourcePhotos, type SourcePhoto, type SimulateInputErrorCode } from './inputs.js';
+export { readSourcePhotos, type SourcePhoto, type SimulateInputErrorCode } from '../data/inputs.js';
 export { MIN_JITTERED_SEVERITY, subjectSeed, variedMagnitudes, type Variation } from './variation.js';
 export { fitThinPlateSpline, evalThinPlateSpline, type ThinPlateSpline } from './tps.js';
 export type { ColourEdit } from './colour.js';

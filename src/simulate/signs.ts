@@ -1,4 +1,4 @@
-import { EndofaceError } from '../errors.js';
+import { EndofaceError } from '../core/errors.js';
 import type { RegionName } from '../face/regions.js';
 import { lookUpOption } from '../util/options.js';
 

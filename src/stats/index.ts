@@ -93,7 +93,7 @@ export {
   type CsvTable,
   type PredictionTable,
   type ReaderRatingTable,
-} from './csv.js';
+} from '../data/study-tables.js';
 export { clampedLogit, normalCdf, normalQuantile } from './distributions.js';
 export { createRandom, normalDraw, type Random } from './random.js';
 export type {

@@ -1,4 +1,4 @@
-import { EndofaceError } from '../errors.js';
+import { EndofaceError } from '../core/errors.js';
 
 /** A partial at every depth: what callers pass to override defaults. */
 export type DeepPartial<T> = {

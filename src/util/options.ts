@@ -1,4 +1,4 @@
-import { EndofaceError } from '../errors.js';
+import { EndofaceError } from '../core/errors.js';
 
 /** Levenshtein distance, for "did you mean" suggestions. */
 function editDistance(a: string, b: string): number {

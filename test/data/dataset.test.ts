@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadDataset } from '../../src/data/index.js';
-import { EndofaceError } from '../../src/errors.js';
+import { EndofaceError } from '../../src/core/errors.js';
 import { OUTPUT_MARKER } from '../../src/io/files.js';
 import { dataPath } from '../helpers/data.js';
 

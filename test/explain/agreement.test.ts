@@ -12,7 +12,7 @@ import {
   spearmanCorrcoef,
   type CohortPhoto,
 } from '../../src/explain/index.js';
-import { checkExpertRatings } from '../../src/explain/agreement.js';
+import { checkExpertRatings } from '../../src/explain/study/agreement.js';
 import { REGION_NAMES } from '../../src/face/regions.js';
 import { renderSvg } from '../../src/report/plots.js';
 import { attributionOf } from './helpers.js';

@@ -7,7 +7,7 @@ import {
   meanActivation,
   occludedDescriptors,
   OCCLUSION_LAYERS,
-} from '../../src/explain/feature-occlusion.js';
+} from '../../src/explain/engine/feature-occlusion.js';
 import { analyzeFace } from '../../src/face/index.js';
 import { REGION_NAMES, regionLabelMap } from '../../src/face/regions.js';
 import { computeDescriptors } from '../../src/features/index.js';

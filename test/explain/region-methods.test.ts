@@ -14,13 +14,13 @@ import {
   prepareFace,
   regionMethodFor,
 } from '../../src/explain/index.js';
-import { layerActivations, networkLabels, OCCLUSION_LAYERS } from '../../src/explain/feature-occlusion.js';
+import { layerActivations, networkLabels, OCCLUSION_LAYERS } from '../../src/explain/engine/feature-occlusion.js';
 import {
   parseLayerReference,
   serializeLayerReference,
   shippedLayerReference,
   type LayerReference,
-} from '../../src/explain/layer-reference.js';
+} from '../../src/explain/engine/layer-reference.js';
 import { analyzeFace } from '../../src/face/index.js';
 import { REGION_NAMES } from '../../src/face/regions.js';
 import { LOWER_FACE_BOX } from '../../src/features/descriptors.js';

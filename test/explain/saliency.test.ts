@@ -9,7 +9,7 @@ import {
   prepareFace,
   regionPerturbations,
 } from '../../src/explain/index.js';
-import { createDescriptorRunner, localDescriptorRunner } from '../../src/explain/descriptor-runner.js';
+import { createDescriptorRunner, localDescriptorRunner } from '../../src/explain/engine/descriptor-runner.js';
 import { analyzeFace } from '../../src/face/index.js';
 import { REGION_NAMES } from '../../src/face/regions.js';
 import { dataPath } from '../helpers/data.js';

@@ -1,6 +1,6 @@
 /** Assertions on endoface's errors. */
 import assert from 'node:assert/strict';
-import { EndofaceError } from '../../src/errors.js';
+import { EndofaceError } from '../../src/core/errors.js';
 
 /** The error a promise rejects with: an EndofaceError with `code` and a one-line message. */
 export async function rejection(p: Promise<unknown>, code: string): Promise<EndofaceError> {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp, { type Sharp } from 'sharp';
-import { EndofaceError } from '../../src/errors.js';
+import { EndofaceError } from '../../src/core/errors.js';
 import { decodeImage } from '../../src/image/index.js';
 import { dataPath } from '../helpers/data.js';
 import { exifRotatedJpeg, pngClaiming } from '../helpers/images.js';

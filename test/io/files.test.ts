@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { EndofaceError } from '../../src/errors.js';
+import { EndofaceError } from '../../src/core/errors.js';
 import {
   collectImageFiles,
   collectionNotes,

@@ -1,6 +1,6 @@
 // Shared assertions of the model tests.
 import assert from 'node:assert/strict';
-import { isEndofaceError } from '../../src/errors.js';
+import { isEndofaceError } from '../../src/core/errors.js';
 
 /** An assert.throws matcher: an EndofaceError with this code (and these details). */
 export const code = (c: string, detail?: Record<string, unknown>) => (e: unknown) => {

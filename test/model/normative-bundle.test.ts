@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { COLOUR_FEATURE_NAMES, extractorVersions, MORPHOMETRIC_NAMES } from '../../src/features/index.js';
-import { EndofaceError } from '../../src/errors.js';
+import { EndofaceError } from '../../src/core/errors.js';
 import {
   assessNormative,
   DISCLAIMER,

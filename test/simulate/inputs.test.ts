@@ -8,7 +8,7 @@ import { copyFile, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { isEndofaceError } from '../../src/errors.js';
+import { isEndofaceError } from '../../src/core/errors.js';
 import { decodeImage } from '../../src/image/index.js';
 import { parseCsv } from '../../src/io/csv-read.js';
 import {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { isEndofaceError } from '../../src/errors.js';
+import { isEndofaceError } from '../../src/core/errors.js';
 import { analyzeFace, MESH_CONTOURS, type FaceAnalysis } from '../../src/face/index.js';
 import { REGION_NAMES, regionLabelMap, type RegionName } from '../../src/face/regions.js';
 import { decodeImage, type DecodedImage } from '../../src/image/index.js';

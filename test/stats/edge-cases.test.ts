@@ -14,7 +14,7 @@ import {
   thresholdMetrics,
   youdenThreshold,
 } from '../../src/stats/index.js';
-import { isEndofaceError } from '../../src/errors.js';
+import { isEndofaceError } from '../../src/core/errors.js';
 
 const code = (c: string, detail?: Record<string, unknown>) => (e: unknown) => {
   assert.ok(isEndofaceError(e), `expected an EndofaceError, got ${String(e)}`);
