@@ -1,6 +1,8 @@
-// Lint: the recommended TypeScript rules; the compiler's strict mode does the rest.
+// Lint: the recommended TypeScript rules, and the import rules of src/ (tools/lint/layers.js);
+// the compiler's strict mode does the rest.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layersRule } from './tools/lint/layers.js';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'out/', 'models/'] },
@@ -11,5 +13,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { endoface: { rules: { layers: layersRule } } },
+    rules: { 'endoface/layers': 'error' },
   },
 );

@@ -13,16 +13,16 @@ import { join } from 'node:path';
 import { DATA as SHARED_DATA } from '../scripts/lib/public-data.js';
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
+import { explainTarget } from '../src/explain/index.js';
 import {
   attributeRegions,
   deletionCurve,
-  explainTarget,
   gradientSaliency,
   modelRandomisationTest,
   occlusionMap,
   prepareFace,
   shippedLayerReference,
-} from '../src/explain/index.js';
+} from '../src/explain/engine/index.js';
 import { createDescriptorRunner } from '../src/explain/engine/descriptor-runner.js';
 import { analyzeFace } from '../src/face/index.js';
 import { decodeImage } from '../src/image/index.js';

@@ -15,13 +15,13 @@ import {
   featureMatrix,
   fitNormativeModel,
   matrixColumns,
-  saveBundle,
   trainScreen,
   trainingDataHash,
   type NormativeSample,
   type ScreenMetadata,
 } from '../src/model/index.js';
 import type { SerializedPipeline } from '../src/model/index.js';
+import { saveBundle } from '../src/jobs/index.js';
 import { SIMULATOR_VERSION, type Condition } from '../src/simulate/index.js';
 import { delongCi, thresholdMetrics, youdenThreshold } from '../src/stats/index.js';
 import { SOFTWARE_VERSION } from '../src/core/version.js';

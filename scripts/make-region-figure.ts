@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { paintRegions, photoToCropMatrix } from '../src/explain/index.js';
+import { paintRegions, photoToCropMatrix } from '../src/explain/render/index.js';
 import { analyzeFace } from '../src/face/index.js';
 import { REGION_NAMES, REGIONS, regionLabelMap, VERTEX_REGION } from '../src/face/regions.js';
 import { decodeImage } from '../src/image/index.js';

@@ -22,13 +22,12 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import {
-  attributeRegions,
   createExplainer,
   explainTarget,
   explanationFigures,
-  prepareFace,
   type ExplainTarget,
 } from '../src/explain/index.js';
+import { attributeRegions, prepareFace } from '../src/explain/engine/index.js';
 import { createDescriptorRunner, type DescriptorRunner } from '../src/explain/engine/descriptor-runner.js';
 import { analyzeFace } from '../src/face/index.js';
 import {
@@ -38,14 +37,9 @@ import {
   type FeatureSetName,
 } from '../src/features/index.js';
 import { featureMatrix, matrixColumns, predictWithPipeline, type Bundle } from '../src/model/index.js';
-import {
-  SIGN_NAMES,
-  SIGNS,
-  simulateCohort,
-  SIMULATOR_VERSION,
-  type SignName,
-} from '../src/simulate/index.js';
+import { SIGN_NAMES, SIGNS, SIMULATOR_VERSION, type SignName } from '../src/simulate/index.js';
 import { rocAucScore, wilsonInterval } from '../src/stats/index.js';
+import { runSimulate } from '../src/jobs/index.js';
 import { readPhantomManifest, sexOf, type PhantomRow } from './lib/phantom-cohorts.js';
 import { pointingGameReport, targetsOf, type Results } from './lib/pointing-game-report.js';
 import { attributeBothWays, judge, saveable, type Outcome } from './lib/pointing-game-screen.js';
@@ -127,7 +121,7 @@ async function phantomsOf(sign: SignName, dir: string, photos: PublicPhoto[]): P
         '\n',
     );
     const t0 = Date.now();
-    const r = await simulateCohort({
+    const r = await runSimulate({
       input,
       outDir: dir,
       condition: SIGNS[sign].condition,

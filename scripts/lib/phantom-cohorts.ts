@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCsv } from '../../src/io/csv-read.js';
 import { createRandom } from '../../src/stats/index.js';
-import { simulateCohort, SIMULATOR_VERSION, type Condition } from '../../src/simulate/index.js';
+import { runSimulate } from '../../src/jobs/index.js';
+import { SIMULATOR_VERSION, type Condition } from '../../src/simulate/index.js';
 import { studioPhotos, utkPhotos, type PublicPhoto } from './public-data.js';
 import { ageBandOf, type Sex } from '../../src/model/index.js';
 
@@ -111,22 +112,26 @@ export async function phantomCohort(
     const input = join(PHANTOM_DIR, `${name}.input.csv`);
     writeManifest(input, photos);
     const started = Date.now();
-    const r = await simulateCohort({
-      input,
-      outDir: dir,
-      condition: options.condition,
-      severity: options.severity,
-      jitter: options.jitter ?? 0,
-      signMix: options.signMix ?? 0,
-      includeControls: options.includeControls ?? false,
-      seed: options.seed ?? 1,
-      onProgress: (d, t) => {
-        if (d % 50 === 0 || d === t)
-          process.stderr.write(
-            `  phantoms ${name}: ${d}/${t} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`,
-          );
+    const r = await runSimulate(
+      {
+        input,
+        outDir: dir,
+        condition: options.condition,
+        severity: options.severity,
+        jitter: options.jitter ?? 0,
+        signMix: options.signMix ?? 0,
+        includeControls: options.includeControls ?? false,
+        seed: options.seed ?? 1,
       },
-    });
+      {
+        onProgress: ({ done: d, total: t }) => {
+          if (d % 50 === 0 || d === t)
+            process.stderr.write(
+              `  phantoms ${name}: ${d}/${t} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`,
+            );
+        },
+      },
+    );
     if (r.skipped.length)
       console.error(
         `  ${name}: ${r.skipped.length} photos skipped (${[...new Set(r.skipped.map((s) => s.code))].join(', ')})`,

@@ -5,7 +5,8 @@
  * the attributions both runs saved.
  */
 import { join } from 'node:path';
-import { DECISIVE_LEAD_LOGIT, type RegionAttribution } from '../../src/explain/index.js';
+import { type RegionAttribution } from '../../src/explain/index.js';
+import { DECISIVE_LEAD_LOGIT } from '../../src/explain/engine/index.js';
 import type { RegionName } from '../../src/face/regions.js';
 import type { SignName } from '../../src/simulate/index.js';
 import { asAttribution, contrastRanked, rankingValues, readSaved } from './pointing-game-saved.js';

@@ -13,16 +13,15 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { explainTarget, type ExplainTarget } from '../../src/explain/index.js';
 import {
-  explainTarget,
   neutraliseHandCrafted,
   perturbedImage,
   prepareFace,
   regionCoverage,
   regionPerturbations,
-  type ExplainTarget,
   type FeatureReference,
-} from '../../src/explain/index.js';
+} from '../../src/explain/engine/index.js';
 import type { DescriptorRunner } from '../../src/explain/engine/descriptor-runner.js';
 import { defaultFillSigma } from '../../src/explain/engine/fill.js';
 import { isEndofaceError } from '../../src/core/errors.js';

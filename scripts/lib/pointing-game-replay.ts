@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { normativeReference, type FeatureReference } from '../../src/explain/index.js';
+import { normativeReference, type FeatureReference } from '../../src/explain/engine/index.js';
 import type { FeatureSetName } from '../../src/features/index.js';
 import { fitNormativeModel } from '../../src/model/index.js';
 import { SIGN_NAMES, SIMULATOR_VERSION, type SignName } from '../../src/simulate/index.js';

@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { REGION_NAMES, type RegionName } from '../../src/face/regions.js';
-import { logitImportance } from '../../src/explain/index.js';
+import { logitImportance } from '../../src/explain/engine/index.js';
 import { median } from '../../src/model/index.js';
 import type { SignName } from '../../src/simulate/index.js';
 import { readSaved, type SavedAttribution } from './pointing-game-saved.js';

@@ -4,12 +4,8 @@
  * contrasts them with the library's functions (src/explain), not with copies of them.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import {
-  contrastToBaseline,
-  importanceLead,
-  regionBaselineOf,
-  type RegionAttribution,
-} from '../../src/explain/index.js';
+import { type RegionAttribution } from '../../src/explain/index.js';
+import { contrastToBaseline, importanceLead, regionBaselineOf } from '../../src/explain/engine/index.js';
 import { defaultFillSigma } from '../../src/explain/engine/fill.js';
 import { REGION_NAMES, type RegionName } from '../../src/face/regions.js';
 import type { SignName } from '../../src/simulate/index.js';

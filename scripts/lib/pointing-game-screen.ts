@@ -3,16 +3,15 @@
  * trained pipeline, the judgement of one attribution (hit or miss), and what is saved of it.
  */
 import type { DescriptorRunner } from '../../src/explain/engine/descriptor-runner.js';
+import { type ExplainTarget, type RegionAttribution } from '../../src/explain/index.js';
 import {
   attributionFromScores,
   perturbedFeatureRows,
   regionPerturbations,
   regionsMask,
   scoreRows,
-  type ExplainTarget,
   type PreparedFace,
-  type RegionAttribution,
-} from '../../src/explain/index.js';
+} from '../../src/explain/engine/index.js';
 import { REGION_NAMES, type RegionName } from '../../src/face/regions.js';
 import type { FeatureSetName } from '../../src/features/index.js';
 import { DISCLAIMER, type Bundle, type NormativeModel } from '../../src/model/index.js';

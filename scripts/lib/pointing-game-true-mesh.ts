@@ -9,13 +9,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { type ExplainTarget } from '../../src/explain/index.js';
 import {
   prepareFace,
   regionLayout,
   regionPerturbations,
   scorePerturbations,
-  type ExplainTarget,
-} from '../../src/explain/index.js';
+} from '../../src/explain/engine/index.js';
 import type { DescriptorRunner } from '../../src/explain/engine/descriptor-runner.js';
 import { analyzeFace } from '../../src/face/index.js';
 import { REGION_NAMES, regionLabelMap } from '../../src/face/regions.js';

@@ -4,7 +4,7 @@
  * training photos also shown with each region masked in turn, with the same label.
  */
 import { REGION_NAMES } from '../../src/face/regions.js';
-import type { FeatureReference } from '../../src/explain/index.js';
+import type { FeatureReference } from '../../src/explain/engine/index.js';
 import type { FeatureSetName } from '../../src/features/index.js';
 import {
   matrixColumns,

@@ -1,30 +1,30 @@
-import { basename } from 'node:path';
-import { runDetect } from '../jobs/detect.js';
+/** `endoface detect`: runs the detect job and prints the quality counts and the photos not processed. */
+import { runDetect } from '../jobs/index.js';
+import { jobContext } from './context.js';
 import { createProgress } from './progress.js';
 
-export interface DetectCliOptions {
+export interface DetectFlags {
   out?: string;
-  json?: boolean;
-  size?: string;
-  workers?: string;
+  json: boolean;
+  size: number;
+  workers: number;
 }
 
-/** `endoface detect <files or folders…>`: exit 0 when at least one photo was processed, 1 otherwise. */
-export async function detectCommand(inputs: string[], opts: DetectCliOptions): Promise<number> {
+/** Exit 0 when at least one photo was processed, 1 otherwise. */
+export async function detectCommand(inputs: string[], flags: DetectFlags): Promise<number> {
   const progress = createProgress('detect');
-  const result = await runDetect({
-    inputs,
-    outDir: opts.out,
-    workers: opts.workers ? Number(opts.workers) : 0,
-    // commands.ts bounds --size (64–1024); quality is judged on a 224-px crop whatever it is.
-    config: opts.size !== undefined ? { align: { size: Number(opts.size) } } : {},
-    onProgress: (done, total, o) => progress.update(done, total, basename(o.file)),
-  });
+  const result = await runDetect(
+    {
+      inputs,
+      out: flags.out,
+      workers: flags.workers,
+      // Quality is judged on a 224-px crop whatever the size.
+      config: { align: { size: flags.size } },
+    },
+    jobContext(progress),
+  );
   progress.done();
-  if (result.earlierRun) console.error(`note: ${result.earlierRun}`);
-  for (const note of result.notes) console.error(`note: ${note}`);
-
-  if (opts.json) {
+  if (flags.json) {
     const { outcomes, ...rest } = result;
     console.log(
       JSON.stringify(
@@ -35,10 +35,7 @@ export async function detectCommand(inputs: string[], opts: DetectCliOptions): P
     );
   } else {
     const { pass, warn, reject, error } = result.counts;
-    const notFound = result.notFound > 0 ? ` (${result.notFound} not found)` : '';
-    console.log(
-      `${result.total} photos: ${pass} pass, ${warn} warn, ${reject} reject, ${error} unreadable${notFound}`,
-    );
+    console.log(`${result.total} photos: ${pass} pass, ${warn} warn, ${reject} reject, ${error} unreadable`);
     if (result.summaryPath) console.log(`summary: ${result.summaryPath}`);
     if (result.problems.length > 0) {
       console.log('\nnot processed or rejected:');

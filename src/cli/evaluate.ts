@@ -1,64 +1,23 @@
 /**
- * `endoface evaluate`: a thin shell over `runEvaluation` — parses the flags, runs, prints the
+ * `endoface evaluate`: a thin shell over the evaluate job — runs it, prints the
  * headline numbers and where the files went. No statistics here.
  */
-import { EndofaceError } from '../core/errors.js';
-import { runEvaluation, type EvaluationOptions } from '../report/evaluation.js';
-import { percent } from '../report/markdown.js';
-import { MAX_RESAMPLES } from '../stats/bootstrap.js';
-import { AGGREGATIONS, parseThresholdSpec } from '../stats/index.js';
-import { lookUpOption } from '../util/options.js';
+import { AGGREGATIONS, parseThresholdSpec, runEvaluate } from '../jobs/index.js';
+import { lookUpOption } from '../util/index.js';
+import { jobContext } from './context.js';
 
-/** The flags as commander hands them over (strings). */
+/** The flags as parsed by commands.ts. */
 export interface EvaluateFlags {
   predictions: string;
   readers?: string;
-  by?: string;
+  by?: string[];
   out: string;
   aggregate: string;
   thresholds: string;
-  prevalence?: string;
-  bootstrap: string;
-  seed: string;
-  level: string;
-}
-
-function number(flag: string, value: string, check: (v: number) => boolean, expected: string): number {
-  const v = Number(value);
-  if (value.trim() === '' || !Number.isFinite(v) || !check(v)) {
-    throw new EndofaceError('invalid_option', `${flag}=${value} must be ${expected}`, {
-      parameter: flag,
-      value,
-    });
-  }
-  return v;
-}
-
-/** Converts the flags into evaluation options, refusing bad values with the flag's name. */
-export function parseEvaluateFlags(flags: EvaluateFlags): EvaluationOptions {
-  return {
-    aggregate: lookUpOption('--aggregate', flags.aggregate, AGGREGATIONS),
-    by:
-      flags.by === undefined
-        ? []
-        : flags.by
-            .split(',')
-            .map((s) => s.trim())
-            .filter((s) => s !== ''),
-    thresholds: flags.thresholds.split(',').map(parseThresholdSpec),
-    prevalence:
-      flags.prevalence === undefined
-        ? undefined
-        : number('--prevalence', flags.prevalence, (v) => v > 0 && v < 1, 'in (0, 1)'),
-    nResamples: number(
-      '--bootstrap',
-      flags.bootstrap,
-      (v) => Number.isInteger(v) && v >= 0 && v <= MAX_RESAMPLES,
-      'a whole number from 0 to 1,000,000',
-    ),
-    seed: number('--seed', flags.seed, Number.isInteger, 'an integer'),
-    level: number('--level', flags.level, (v) => v > 0 && v < 1, 'in (0, 1), e.g. 0.95'),
-  };
+  prevalence?: number;
+  bootstrap: number;
+  seed: number;
+  level: number;
 }
 
 /** Warnings about the whole study, worth the console (the rest are listed in summary.md). */
@@ -66,17 +25,26 @@ const CONSOLE_WARNINGS = new Set(['mixed_label_subjects', 'scores_not_probabilit
 
 /** Runs the command; returns the exit status (0). Errors with a code propagate to main. */
 export async function evaluateCommand(flags: EvaluateFlags): Promise<number> {
-  const options = parseEvaluateFlags(flags);
-  const { metrics, files, earlierRun } = await runEvaluation(
-    { predictions: flags.predictions, readers: flags.readers, out: flags.out },
-    options,
+  const { metrics, files } = await runEvaluate(
+    {
+      predictions: flags.predictions,
+      readers: flags.readers,
+      out: flags.out,
+      aggregate: lookUpOption('--aggregate', flags.aggregate, AGGREGATIONS),
+      by: flags.by ?? [],
+      thresholds: flags.thresholds.split(',').map(parseThresholdSpec),
+      prevalence: flags.prevalence,
+      nResamples: flags.bootstrap,
+      seed: flags.seed,
+      level: flags.level,
+    },
+    jobContext(),
   );
   const p = metrics.photo;
   const s = metrics.subject;
   const f = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : v.toFixed(3));
   const b = p.auc.bootstrap?.bca ?? p.auc.bootstrap?.percentile ?? null;
-  const level = percent(metrics.options.level);
-  if (earlierRun) console.error(`note: ${earlierRun}`);
+  const level = `${Number((metrics.options.level * 100).toFixed(6))} %`;
   console.log(`${metrics.disclaimer}\n`);
   console.log(
     `photo level:   ${p.nCases} photos (${p.nPositive} positive) from ${p.nSubjects} subjects; AUC ${f(p.auc.estimate)} ` +

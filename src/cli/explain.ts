@@ -2,19 +2,21 @@
  * `endoface explain`: a thin shell over `runExplain` — parses the flags, runs, prints each photo's
  * top regions and where the files went. No science here.
  */
-import { basename } from 'node:path';
-import { EndofaceError } from '../core/errors.js';
-import { REGION_METHODS } from '../explain/engine/attribution.js';
-import { FILL_DETAILS } from '../explain/engine/perturb.js';
-import { runExplain, type ExplainRunOptions } from '../jobs/explain.js';
-import { MAX_RESAMPLES } from '../stats/bootstrap.js';
-import { lookUpOption } from '../util/options.js';
+import { EndofaceError } from '../core/index.js';
+import {
+  FILL_DETAILS,
+  REGION_METHODS,
+  runExplain,
+  type ExplainRequest,
+  type QualityStatus,
+} from '../jobs/index.js';
+import { lookUpOption } from '../util/index.js';
+import { jobContext } from './context.js';
 import { createProgress } from './progress.js';
-import { QUALITY_STATUSES } from '../face/index.js';
 
-/** The flags as commander hands them over. */
+/** The flags as parsed by commands.ts. */
 export interface ExplainFlags {
-  model: string;
+  model?: string;
   out: string;
   screen?: string;
   class?: string;
@@ -24,30 +26,17 @@ export interface ExplainFlags {
   sanity: boolean;
   humanRoi?: string;
   condition?: string;
-  bootstrap: string;
-  seed: string;
-  workers: string;
+  bootstrap: number;
+  seed: number;
+  workers: number;
   fillDetail: string;
-  admit: string;
+  admit: QualityStatus[];
   baseline?: string;
   regionMethod?: string;
 }
 
-/** A whole-number flag in [0, max]; the error names the flag, the value received and the range. */
-function wholeNumber(flag: string, value: string, max = Number.MAX_SAFE_INTEGER): number {
-  const v = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(v) || v > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? '≥ 0' : `from 0 to ${max.toLocaleString('en')}`;
-    throw new EndofaceError('invalid_option', `${flag}=${value} must be a whole number ${range}`, {
-      parameter: flag,
-      value,
-    });
-  }
-  return v;
-}
-
-/** Converts the flags into run options, refusing bad values with the flag's name. */
-export function parseExplainFlags(inputs: string[], flags: ExplainFlags): ExplainRunOptions {
+/** Converts the flags into the job's request, refusing bad values with the flag's name. */
+export function explainRequest(inputs: string[], flags: ExplainFlags): ExplainRequest {
   refuseIdleFlags(flags);
   return {
     model: flags.model,
@@ -60,11 +49,11 @@ export function parseExplainFlags(inputs: string[], flags: ExplainFlags): Explai
     sanity: flags.sanity,
     humanRoi: flags.humanRoi,
     condition: flags.condition,
-    nResamples: wholeNumber('--bootstrap', flags.bootstrap, MAX_RESAMPLES),
-    seed: wholeNumber('--seed', flags.seed),
-    workers: wholeNumber('--workers', flags.workers),
+    nResamples: flags.bootstrap,
+    seed: flags.seed,
+    workers: flags.workers,
     fillDetail: lookUpOption('--fill-detail', flags.fillDetail, FILL_DETAILS),
-    admit: flags.admit.split(',').map((v) => lookUpOption('--admit', v.trim(), QUALITY_STATUSES)),
+    admit: flags.admit,
     baseline: flags.baseline,
     regionMethod:
       flags.regionMethod === undefined
@@ -86,18 +75,8 @@ function refuseIdleFlags(flags: ExplainFlags): void {
 /** `endoface explain`: exit 0 when at least one photo was explained. */
 export async function explainCommand(inputs: string[], flags: ExplainFlags): Promise<number> {
   const progress = createProgress('explain');
-  const baselineProgress = createProgress('baseline (normal faces)');
-  const result = await runExplain({
-    ...parseExplainFlags(inputs, flags),
-    onBaselineProgress: (done, total, file) => {
-      baselineProgress.update(done, total, basename(file));
-      if (done === total) baselineProgress.done();
-    },
-    onProgress: (done, total, file) => progress.update(done, total, basename(file)),
-  });
+  const result = await runExplain(explainRequest(inputs, flags), jobContext(progress));
   progress.done();
-  if (result.earlierRun) console.error(`note: ${result.earlierRun}`);
-  for (const note of result.notes) console.error(`note: ${note}`);
   const method = result.explained[0]?.explanation.masking;
   if (method && method.regionMethod !== 'pixel')
     console.log(`regions hidden by ${method.regionMethod}: ${method.featureOcclusion}`);
@@ -137,7 +116,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags): Pro
     for (const w of warnings ?? []) console.log(`  warning: ${w.code}: ${w.message}`);
   }
   for (const f of result.failed) console.log(`${f.file}  not explained: ${f.code}: ${f.message}`);
-  const admit = flags.admit.split(',').map((v) => v.trim());
+  const admit = flags.admit;
   if (result.failed.some((f) => f.code === 'quality_rejected'))
     console.log(
       `(--admit ${admit.join(',')}: only photos of quality ${admit.join(' or ')} are explained; --admit pass,warn,reject explains every photo)`,

@@ -6,8 +6,8 @@
  * and exits 2 with its stack.
  */
 import { Command } from 'commander';
-import { isEndofaceError } from '../core/errors.js';
-import { SOFTWARE_VERSION } from '../core/version.js';
+import { isEndofaceError, SOFTWARE_VERSION } from '../core/index.js';
+import { flagMessage } from './flags.js';
 
 const program = new Command()
   .name('endoface')
@@ -22,7 +22,19 @@ export async function main(argv: string[]): Promise<void> {
   await program.parseAsync(argv);
 }
 
-main(process.argv).catch((err: unknown) => {
+/** Request parameters whose flag is not simply their name in kebab case. */
+const FLAGS = {
+  outerFolds: '--folds',
+  featureSets: '--features',
+  nResamples: '--bootstrap',
+  input: '--in',
+  outDir: '--out',
+  className: '--class',
+  explain: '--heatmap',
+};
+
+main(process.argv).catch((caught: unknown) => {
+  const err = flagMessage(caught, FLAGS);
   if (isEndofaceError(err)) {
     console.error(`${err.code}: ${err.message}`);
     process.exit(1);

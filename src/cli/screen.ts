@@ -1,100 +1,116 @@
+/**
+ * `endoface screen`: runs the screen job and prints, per photo, what a clinician reads first —
+ * each screen's probability beside its threshold in words, the normative percentile, the most
+ * unusual regions and what drives each screen — without jargon.
+ */
 import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { EndofaceError } from '../core/errors.js';
-import { runScreen } from '../jobs/screen.js';
-import { openCache } from '../jobs/cache.js';
+import { CONDITION_LABELS, EndofaceError, type Condition } from '../core/index.js';
+import { runScreen, type ScreenExplanation, type ScreenResult, type Sex } from '../jobs/index.js';
+import { cacheRequest, jobContext } from './context.js';
 import { createProgress } from './progress.js';
 
-/** The bundled default model, beside src/ and dist/ in the package. */
-export const DEFAULT_MODEL = fileURLToPath(new URL('../../models/default', import.meta.url));
-
-export interface ScreenCliOptions {
+export interface ScreenFlags {
   model?: string;
   out?: string;
-  json?: boolean;
-  heatmap: string;
-  cache?: string | boolean;
-  workers: string;
+  json: boolean;
+  heatmap: ScreenExplanation;
+  sex?: Sex;
+  age?: number;
+  cache?: string | false;
+  workers: number;
 }
 
 /** "1st", "2nd", "3rd", "11th", "73rd" percentile. */
-function pct(p: number): string {
+export function ordinalPercentile(p: number): string {
   const n = Math.round(p);
   const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
   return `${n}${suffix} percentile`;
 }
 
 /** `endoface screen`: exit 0 when at least one photo was scored. */
-export async function screenCommand(inputs: string[], opts: ScreenCliOptions): Promise<number> {
-  const cache = openCache(opts.cache);
+export async function screenCommand(inputs: string[], flags: ScreenFlags): Promise<number> {
   const progress = createProgress('screen');
-  try {
-    const { results, bundle, earlierRun } = await runScreen({
-      model: opts.model ?? DEFAULT_MODEL,
+  const { results, bundle, run } = await runScreen(
+    {
       inputs,
-      outDir: opts.out,
-      cache,
-      workers: Number(opts.workers),
-      onProgress: (stage, d, t) => progress.update(d, t, stage),
-      explain: opts.heatmap as 'regions' | 'coarse' | 'fine' | 'none',
-      onNote: (message) => console.error(`note: ${message}`),
-    });
-    progress.done();
-    if (earlierRun) console.error(`note: ${earlierRun}`);
-    if (results.length === 0)
-      throw new EndofaceError('empty_dataset', `no photos to screen in ${inputs.join(', ')}`, { inputs });
-    if (opts.json) {
-      console.log(JSON.stringify({ disclaimer: bundle.metadata.disclaimer, results }, null, 2));
-    } else {
-      console.log(
-        `${bundle.metadata.disclaimer}\nmodel: ${bundle.metadata.name} ${bundle.metadata.version} — ${bundle.metadata.intendedUse}\n`,
-      );
-      for (const r of results) {
-        console.log(
-          `${basename(r.file)}  quality ${r.quality?.status ?? 'error'}${r.quality?.reasons.length ? ` (${r.quality.reasons.map((x) => x.code).join(', ')})` : ''}`,
-        );
-        if (!r.scored) {
-          console.log(
-            `  not scored: ${r.error ? `${r.error.code}: ${r.error.message}` : r.notScoredReason}\n`,
-          );
-          continue;
-        }
-        for (const [c, v] of Object.entries(r.conditions)) {
-          const parts = [];
-          if (v.normative)
-            parts.push(
-              `normative ${c}-like score ${v.normative.score.toFixed(2)}, ${pct(v.normative.percentile)} of normal faces`,
-            );
-          if (v.screen)
-            parts.push(
-              `screen P = ${v.screen.probability.toFixed(3)} → ${v.screen.decision}` +
-                missingNote(v.screen.missingFeatures),
-            );
-          if (v.withheld) parts.push(`screen withheld: ${v.withheld.code}: ${v.withheld.message}`);
-          console.log(`  ${c.padEnd(10)} ${parts.join('; ')}`);
-        }
-        for (const w of r.warnings ?? []) console.log(`  warning: ${w.code}: ${w.message}`);
-        console.log(
-          `  most unusual regions: ${r.topRegions.map((t) => `${t.label} (${pct(t.percentile)})`).join(', ')}`,
-        );
-        for (const [screen, drivers] of Object.entries(r.drivers)) {
-          const lead = r.driverLead[screen];
-          console.log(
-            `  ${screen} screen driven by: ${drivers.map((d) => `${d.label} (${d.importance >= 0 ? '+' : ''}${d.importance.toFixed(3)})`).join(', ')}` +
-              ` — ${lead.decisive ? 'decisive' : 'not decisive'} (leads by ${lead.logit.toFixed(2)} logit)`,
-          );
-        }
-        if (r.reference) console.log(`  compared with normal faces: ${r.reference}`);
-        for (const [screen, f] of Object.entries(r.figures))
-          console.log(`  ${screen} figure: ${f.heatmap ?? f.regions}`);
-        console.log('');
-      }
-      if (opts.out) console.log(`results: ${opts.out}/screen.json`);
-    }
+      model: flags.model,
+      out: flags.out,
+      explain: flags.heatmap,
+      sex: flags.sex,
+      age: flags.age,
+      workers: flags.workers,
+      cache: cacheRequest(flags.cache),
+    },
+    jobContext(progress),
+  );
+  progress.done();
+  if (results.length === 0)
+    throw new EndofaceError('empty_dataset', `no photos to screen in ${inputs.join(', ')}`, { inputs });
+  if (flags.json) {
+    console.log(JSON.stringify({ disclaimer: bundle.metadata.disclaimer, run, results }, null, 2));
     return results.some((r) => r.scored) ? 0 : 1;
-  } finally {
-    cache?.close();
   }
+  console.log(
+    `${bundle.metadata.disclaimer}\nmodel: ${bundle.metadata.name} ${bundle.metadata.version} — ${bundle.metadata.intendedUse}\n`,
+  );
+  for (const r of results) console.log(photoSummary(r, flags));
+  const seconds = (run.timingsMs.total / 1000).toFixed(1);
+  console.log(`${results.filter((r) => r.scored).length} of ${results.length} photos scored in ${seconds} s`);
+  if (flags.out) console.log(`results: ${flags.out}/screen.json`);
+  return results.some((r) => r.scored) ? 0 : 1;
+}
+
+function photoSummary(r: ScreenResult, flags: Pick<ScreenFlags, 'sex' | 'age'>): string {
+  const reasons = r.quality?.reasons.length ? ` (${r.quality.reasons.map((x) => x.code).join(', ')})` : '';
+  const lines = [`${basename(r.file)}  photo quality: ${r.quality?.status ?? 'not read'}${reasons}`];
+  if (!r.scored) {
+    lines.push(`  not scored — ${r.notScored?.code}: ${r.notScored?.message}`, '');
+    return lines.join('\n');
+  }
+  for (const [c, v] of Object.entries(r.conditions) as [
+    Condition,
+    NonNullable<ScreenResult['conditions'][Condition]>,
+  ][]) {
+    const name = CONDITION_LABELS[c];
+    if (v.screen) {
+      const above = v.screen.probability >= v.screen.threshold;
+      lines.push(
+        `  ${name}: screen probability ${v.screen.probability.toFixed(3)}, ${above ? 'ABOVE' : 'below'} its threshold ${v.screen.threshold.toFixed(3)}` +
+          ` — ${above ? `flagged as ${c === 'cushing' ? "Cushing's" : 'acromegaly'}-like` : 'not flagged'}` +
+          missingNote(v.screen.missingFeatures),
+      );
+    }
+    if (v.withheld) lines.push(`  ${name}: screen result withheld — ${v.withheld.message}`);
+    if (v.normative)
+      lines.push(
+        `    compared with normal faces, its ${c === 'cushing' ? "Cushing's" : 'acromegaly'}-like features are at the ${ordinalPercentile(v.normative.percentile)}`,
+      );
+  }
+  for (const w of r.warnings ?? []) lines.push(`  warning: ${w.code}: ${w.message}`);
+  if (r.topRegions.length)
+    lines.push(
+      `  most unusual regions against normal faces: ${r.topRegions.map((t) => `${t.label} (${ordinalPercentile(t.percentile)})`).join(', ')}`,
+    );
+  for (const [screen, drivers] of Object.entries(r.drivers)) {
+    const lead = r.driverLead[screen];
+    const clear = lead.decisive
+      ? `${drivers[0]?.label} clearly leads`
+      : 'no region clearly leads: read the ranking with care';
+    lines.push(
+      `  what moves the ${screen} screen most when hidden: ${drivers.map((d) => `${d.label} (${d.importance >= 0 ? '−' : '+'}${Math.abs(d.importance).toFixed(3)})`).join(', ')} — ${clear}`,
+    );
+  }
+  if (r.reference) lines.push(`  compared with: ${r.reference}${referenceSource(flags)}`);
+  for (const [screen, f] of Object.entries(r.figures))
+    lines.push(`  ${screen} figure: ${f.heatmap ?? f.regions}`);
+  lines.push('');
+  return lines.join('\n');
+}
+
+/** Where the reference group came from, when the user gave it on the command line. */
+function referenceSource(flags: Pick<ScreenFlags, 'sex' | 'age'>): string {
+  const given = [flags.sex ? '--sex' : '', flags.age !== undefined ? '--age' : ''].filter(Boolean);
+  return given.length ? ` (from ${given.join(' and ')})` : '';
 }
 
 /**
@@ -104,5 +120,5 @@ export async function screenCommand(inputs: string[], opts: ScreenCliOptions): P
 function missingNote(m: { count: number; probabilityRange?: [number, number] } | undefined): string {
   const range = m?.probabilityRange;
   if (!m || !range || range[1] - range[0] < 0.05) return '';
-  return ` (${m.count} features missing: ${range[0].toFixed(2)}–${range[1].toFixed(2)} with plausible values; decision unchanged)`;
+  return ` (${m.count} features could not be measured on this photo; with plausible values the probability is ${range[0].toFixed(2)}–${range[1].toFixed(2)}, the decision unchanged)`;
 }

@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import { EndofaceError } from '../core/errors.js';
-import { collectImageFiles, OUTPUT_MARKER } from '../io/files.js';
-import { parseCsv } from '../io/csv-read.js';
+import { readdir } from 'node:fs/promises';
+import { dirname, extname, join, relative, resolve } from 'node:path';
+import { EndofaceError } from '../core/index.js';
+import { collectImageFiles, OUTPUT_MARKER } from '../io/index.js';
+import { manifestError, readManifest } from './manifest.js';
 
 /** One photo of a study cohort. */
 export interface DatasetItem {
@@ -52,88 +52,23 @@ export type DatasetErrorCode =
   | 'manifest_unknown_label'
   | 'empty_dataset';
 
-const REQUIRED = ['file', 'label'] as const;
-
-/** Problems a manifest error names one by one; the rest are counted (all are in `details.problems`). */
-const LISTED_PROBLEMS = 20;
-
-/** Problems found in a manifest, all of them, so the user can fix the file in one go. */
-function raise(code: DatasetErrorCode, problems: string[], details: Record<string, unknown>): never {
-  const rest = problems.slice(1);
-  const listed = rest.slice(0, LISTED_PROBLEMS).map((p) => `\n  - ${p}`);
-  const unlisted = rest.length - listed.length;
-  const more = rest.length
-    ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''}:${listed.join('')}${unlisted ? `\n  - … ${unlisted} more` : ''})`
-    : '';
-  throw new EndofaceError(code, `${problems[0]}${more}`, { ...details, problems });
-}
-
 async function loadManifest(path: string, options: LoadDatasetOptions): Promise<Dataset> {
-  const { allowedLabels, requireLabel = true, missingFiles = 'error' } = options;
-  const table = parseCsv(await readFile(path, 'utf8'), path);
-  const col = (name: string): number => table.header.indexOf(name);
-  const missingCols = REQUIRED.filter((c) => col(c) < 0 && (requireLabel || c !== 'label'));
-  if (missingCols.length > 0) {
-    raise(
-      'invalid_manifest',
-      [
-        `${path}: missing column${missingCols.length > 1 ? 's' : ''} ${missingCols.join(', ')} (found: ${table.header.join(', ')})`,
-      ],
-      { file: path },
-    );
-  }
-  const root = dirname(path);
-  const subjectCol = col('subject_id');
-  const covariates = table.header.filter((h) => !['file', 'label', 'subject_id'].includes(h));
-  const items: DatasetItem[] = [];
-  const skipped: DatasetItem[] = [];
-  const missing: string[] = [];
-  const duplicates: string[] = [];
-  const unknown: string[] = [];
-  const empty: string[] = [];
-  const seen = new Map<string, number>();
-  table.rows.forEach((row, k) => {
-    const line = table.lines[k];
-    const rel = row[col('file')];
-    const label = col('label') >= 0 ? row[col('label')] : '';
-    const where = `${basename(path)} line ${line}`;
-    if (!rel || (requireLabel && !label)) {
-      empty.push(`${where}: empty ${!rel ? 'file' : 'label'}`);
-      return;
-    }
-    const file = resolve(root, rel);
-    if (seen.has(file)) duplicates.push(`${where}: ${rel} is listed again (first on line ${seen.get(file)})`);
-    seen.set(file, line);
-    const exists = existsSync(file) && statSync(file).isFile();
-    if (!exists)
-      missing.push(
-        `${where}: ${existsSync(file) ? `${rel} is a folder, not a photo` : `file ${rel} does not exist`}`,
-      );
-    if (allowedLabels && !allowedLabels.includes(label))
-      unknown.push(`${where}: label "${label}" is not one of ${allowedLabels.join(', ')}`);
-    const subjectId = subjectCol >= 0 ? row[subjectCol] : '';
-    (exists ? items : skipped).push({
-      file,
-      subjectId,
-      label,
-      covariates: Object.fromEntries(covariates.map((c) => [c, row[col(c)]])),
-      origin: where,
-      line,
-    });
+  const manifest = await readManifest(path, {
+    requireLabel: options.requireLabel,
+    allowedLabels: options.allowedLabels,
+    missingFiles: options.missingFiles === 'skip' ? 'list' : 'error',
   });
-  // Every problem of every kind at once (the code is the first kind's), so the file is fixed in one go.
-  const kinds: [DatasetErrorCode, string[]][] = [
-    ['invalid_manifest', empty],
-    ['manifest_file_missing', missingFiles === 'error' ? missing : []],
-    ['manifest_duplicate_row', duplicates],
-    ['manifest_unknown_label', unknown],
-  ];
-  const problems = kinds.flatMap(([, list]) => list);
-  const firstKind = kinds.find(([, list]) => list.length > 0);
-  if (firstKind) raise(firstKind[0], problems, { file: path });
-
+  const root = dirname(resolve(path));
+  const all: DatasetItem[] = manifest.rows.map((r) => ({
+    file: r.file,
+    subjectId: r.subjectId,
+    label: r.label,
+    covariates: r.covariates,
+    origin: r.origin,
+    line: r.line,
+  }));
   const warnings: Dataset['warnings'] = [];
-  const noSubject = [...items, ...skipped].filter((it) => !it.subjectId);
+  const noSubject = all.filter((it) => !it.subjectId);
   if (noSubject.length > 0) {
     warnings.push({
       code: 'no_subject_id',
@@ -141,7 +76,9 @@ async function loadManifest(path: string, options: LoadDatasetOptions): Promise<
     });
     for (const it of noSubject) it.subjectId = `photo:${relative(root, it.file)}`;
   }
-  return finish(path, 'manifest', items, covariates, warnings, skipped);
+  const items = all.filter((_, i) => !manifest.rows[i].problem);
+  const skipped = all.filter((_, i) => manifest.rows[i].problem);
+  return finish(path, 'manifest', items, manifest.covariates, warnings, skipped);
 }
 
 async function loadFolder(path: string, allowedLabels?: readonly string[]): Promise<Dataset> {
@@ -169,7 +106,7 @@ async function loadFolder(path: string, allowedLabels?: readonly string[]): Prom
           `class folder ${e.name}: ${d} holds an earlier endoface run's output (${OUTPUT_MARKER}), not taken as photos; give that run's manifest.csv, or move the photos out`,
       ),
     ];
-    if (unusable.length) raise('invalid_manifest', unusable, { file: path });
+    if (unusable.length) manifestError('invalid_manifest', unusable, { file: path });
     const { files } = collected;
     for (const file of files) {
       items.push({

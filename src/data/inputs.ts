@@ -1,171 +1,123 @@
-import { readFile, realpath, stat } from 'node:fs/promises';
-import { dirname, extname, join, relative, resolve } from 'node:path';
-import { EndofaceError } from '../core/errors.js';
-import { sniffFormat } from '../image/sniff.js';
-import { parseCsv } from '../io/csv-read.js';
-import { collectImageFiles, collectionNotes, IMAGE_EXTENSIONS, isWithin, uniqueStems } from '../io/files.js';
+/**
+ * From what a user names (photos, folders, CSV manifests) to the list of photos a job works on: the
+ * one resolver behind screen, predict, explain, detect and simulate, so that ordering, duplicates
+ * and missing files follow one set of rules everywhere:
+ *
+ * - **order**: the inputs' order; a manifest's rows in its order; a folder's photos by name
+ *   (recursively, following links);
+ * - **duplicates**: a photo met twice (a folder and a file in it, two links) is taken once, where
+ *   first met; a manifest that lists a photo twice is refused (`manifest_duplicate_row`);
+ * - **missing**: a path named that does not exist is an error before any work (`file_not_found`,
+ *   naming every such path: a typo, not data); an unreadable folder met in a search, or a manifest
+ *   row whose photo is absent, stays in the list, in place, with its `problem` — a job reports it
+ *   as not processed, never drops it;
+ * - **passed over**: an earlier run's figure folders below a named folder, and named folders
+ *   without photos, are said in `notes`.
+ */
+import { existsSync } from 'node:fs';
+import { extname } from 'node:path';
+import { EndofaceError } from '../core/index.js';
+import { collectImageFiles, collectionNotes, type ReadErrorCode } from '../io/index.js';
+import { readManifest } from './manifest.js';
 
-/** One source photo of a cohort to phantomise. */
-export interface SourcePhoto {
+/** One photo to work on, with what its manifest row says of it. */
+export interface PhotoInput {
   /** Absolute path. */
   file: string;
-  /** Identity the photo belongs to; every photo of one subject gets the same phantom parameters. */
-  subjectId: string;
-  /** Short unique name for output files. */
-  stem: string;
-  /** Other columns of the input manifest (sex, age, …), as text. */
+  /** The manifest's `file` field as written (absent: not from a manifest). */
+  written?: string;
+  /** The manifest's subject_id (absent: not given). */
+  subjectId?: string;
+  /** The manifest's label (absent: not given). */
+  label?: string;
+  /** Every other manifest column (sex, age, …), as text; `{}` for a photo named or found in a folder. */
   covariates: Record<string, string>;
+  /** `manifest.csv line 7`, `folder photos/`, or `named`. */
+  origin: string;
+  /** Why this input gives no photo to read (absent, a folder that cannot be read): listed, not read. */
+  problem?: { code: ReadErrorCode; message: string };
 }
 
-export type SimulateInputErrorCode =
-  'file_not_found' | 'invalid_manifest' | 'empty_dataset' | 'input_in_output_folder';
-
-/**
- * The photos to phantomise: every image under a folder (recursively; each photo its own subject,
- * named by its path) or the rows of a CSV manifest (`file` required, relative to the manifest's
- * folder; `subject_id` optional, defaulting to the file's name; every other column is carried over).
- * A single photo (or any other file that is not a text CSV) is refused with `invalid_manifest` before
- * it is parsed.
- */
-export async function readSourcePhotos(
-  input: string,
-  options: { exclude?: readonly string[]; onNote?: (message: string) => void } = {},
-): Promise<SourcePhoto[]> {
-  const info = await stat(input).catch(() => undefined);
-  if (!info) throw new EndofaceError('file_not_found', `no such file or folder: ${input}`, { file: input });
-  let photos: Omit<SourcePhoto, 'stem'>[];
-  if (info.isDirectory()) {
-    // The output folder is never searched: a second run would make phantoms of phantoms.
-    const collected = await collectImageFiles([input], { exclude: options.exclude });
-    const { files } = collected;
-    // What the walk passed over (an earlier run's images, a folder it could not read) is said.
-    for (const note of collectionNotes(collected)) options.onNote?.(note);
-    for (const m of collected.missing) options.onNote?.(`${m.reason}: ${m.message}`);
-    const stems = uniqueStems(files);
-    photos = files.map((file, i) => ({ file, subjectId: stems[i], covariates: {} }));
-  } else {
-    const bytes = await readFile(input);
-    refuseNonCsv(input, bytes);
-    const table = parseCsv(bytes.toString('utf8'), input);
-    const fileCol = table.header.indexOf('file');
-    if (fileCol < 0) {
-      throw new EndofaceError(
-        'invalid_manifest',
-        `${input}: no "file" column (found: ${table.header.join(', ')}); give a folder or a CSV with file[,subject_id,sex,age,…]`,
-        { file: input, header: table.header },
-      );
-    }
-    const subjectCol = table.header.indexOf('subject_id');
-    const root = dirname(resolve(input));
-    photos = table.rows.map((row) => ({
-      file: resolve(root, row[fileCol]),
-      subjectId: subjectCol >= 0 && row[subjectCol] ? row[subjectCol] : row[fileCol],
-      covariates: Object.fromEntries(
-        table.header.map((h, k) => [h, row[k]] as const).filter(([h]) => h !== 'file' && h !== 'subject_id'),
-      ),
-    }));
-    refuseRepeatedFiles(input, photos, table.lines);
-  }
-  if (photos.length === 0) {
-    throw new EndofaceError('empty_dataset', `${input}: no photos found`, { file: input });
-  }
-  const stems = uniqueStems(photos.map((p) => p.file));
-  return photos.map((p, i) => ({ ...p, stem: stems[i] }));
+export interface ResolvedInputs {
+  /** Every photo and every problem, in the order of the inputs. */
+  photos: PhotoInput[];
+  /** What the search passed over (an earlier run's figures, folders without photos). */
+  notes: string[];
 }
 
+export interface ResolveOptions {
+  /** Folders never searched: where the job writes its figures (see collectImageFiles). */
+  exclude?: readonly string[];
+}
+
+/** Whether an input names a manifest (by its ending: a photo's content is never parsed as CSV). */
+export const isManifest = (input: string): boolean => extname(input).toLowerCase() === '.csv';
+
 /**
- * A photo listed twice would give two phantoms of one face, and under two subject ids one identity
- * on both sides of a split: refused, naming every repeat's lines.
+ * Resolves photos, folders and manifests into one ordered list (the rules above).
+ *
+ * @throws `file_not_found` for named paths that do not exist; the manifest's errors (`invalid_manifest`, `manifest_duplicate_row`, …);
+ *   `input_in_output_folder` when a named folder is one the job writes into
  */
-function refuseRepeatedFiles(
-  input: string,
-  photos: readonly { file: string; subjectId: string }[],
-  lines: readonly number[],
-): void {
-  const first = new Map<string, number>();
-  const repeats: string[] = [];
-  photos.forEach((p, k) => {
-    const earlier = first.get(p.file);
-    if (earlier === undefined) first.set(p.file, k);
-    else
-      repeats.push(
-        `line ${lines[k]} repeats line ${lines[earlier]} (${p.file}${p.subjectId !== photos[earlier].subjectId ? `, subject ${photos[earlier].subjectId} and ${p.subjectId}` : ''})`,
-      );
-  });
-  if (repeats.length > 0)
+export async function resolvePhotoInputs(
+  inputs: readonly string[],
+  options: ResolveOptions = {},
+): Promise<ResolvedInputs> {
+  const absent = inputs.filter((input) => !existsSync(input));
+  if (absent.length > 0)
     throw new EndofaceError(
-      'invalid_manifest',
-      `${input}: a photo is listed more than once: ${repeats.slice(0, 3).join('; ')}${repeats.length > 3 ? ` (and ${repeats.length - 3} more)` : ''}`,
-      { file: input, problems: repeats },
+      'file_not_found',
+      `no such file or folder: ${absent.slice(0, 5).join(', ')}${absent.length > 5 ? ` (and ${absent.length - 5} more)` : ''}`,
+      { files: absent },
     );
-}
-
-/**
- * The input is a folder or a CSV manifest: a photo (by its content or its ending) or any other
- * binary file would otherwise be parsed as CSV and fail on some line with a baffling message.
- */
-function refuseNonCsv(input: string, bytes: Buffer): void {
-  const format = sniffFormat(bytes);
-  const ext = extname(input).toLowerCase();
-  // A weak signature ("BM" of BMP) is a CSV header's start ("BMI,file,…") when the file says .csv.
-  const sniffed = format !== 'unknown' && !(format === 'other-image' && ext === '.csv');
-  const isImage = sniffed || IMAGE_EXTENSIONS.includes(ext);
-  if (!isImage && !bytes.subarray(0, 4096).includes(0)) return;
-  const what = isImage
-    ? `an image (${format === 'unknown' || format === 'other-image' ? extname(input) || 'by its content' : format}), not a CSV manifest`
-    : 'a binary file, not a CSV manifest';
-  throw new EndofaceError(
-    'invalid_manifest',
-    `${input} is ${what}: the input must be a folder of photos or a CSV manifest (file[,subject_id,sex,age,…]); to phantomise one photo, put it in a folder of its own or list it in a CSV`,
-    { file: input, ...(isImage ? { format } : {}) },
+  const plain = inputs.map((input, i) => ({ input, i })).filter(({ input }) => !isManifest(input));
+  const collected = await collectImageFiles(
+    plain.map((p) => p.input),
+    { exclude: options.exclude },
   );
+  const byInput = new Map<number, PhotoInput[]>();
+  const add = (input: number, photo: PhotoInput): void => {
+    byInput.set(input, [...(byInput.get(input) ?? []), photo]);
+  };
+  collected.files.forEach((file, k) => {
+    const input = plain[collected.fileInputs[k]];
+    add(input.i, { file, covariates: {}, origin: file === input.input ? 'named' : `folder ${input.input}` });
+  });
+  for (const m of collected.missing)
+    add(plain[m.input].i, {
+      file: m.path,
+      covariates: {},
+      origin: m.path === plain[m.input].input ? 'named' : `folder ${plain[m.input].input}`,
+      problem: { code: m.reason, message: m.message },
+    });
+  const photos: PhotoInput[] = [];
+  const seen = new Set<string>();
+  for (const [i, input] of inputs.entries()) {
+    const found = isManifest(input) ? await manifestPhotos(input) : (byInput.get(i) ?? []);
+    for (const photo of found) {
+      // A photo in a manifest and in a folder (or in two manifests) is taken once, where first met.
+      if (!photo.problem && seen.has(photo.file)) continue;
+      seen.add(photo.file);
+      photos.push(photo);
+    }
+  }
+  return { photos, notes: collectionNotes(collected) };
 }
 
-/**
- * Refuses (`input_in_output_folder`) a run that would write over one of its own inputs: the input
- * manifest is (or, through links, resolves to) `<outDir>/manifest.csv` or `<outDir>/phantoms.json`,
- * or an input photo lies in `<outDir>/images/` (where phantoms are written, and from where an earlier
- * run's are moved aside). Called before anything is written. An output folder that does not exist
- * yet holds no input.
- */
-export async function refuseInputsInOutput(
-  input: string,
-  photos: readonly Pick<SourcePhoto, 'file'>[],
-  outDir: string,
-): Promise<void> {
-  const out = await realpath(outDir).catch(() => undefined);
-  if (!out) return;
-  const written = ['manifest.csv', 'phantoms.json'].map((f) => join(out, f));
-  const real = (p: string): Promise<string> => realpath(p).catch(() => resolve(p));
-  const images = await real(join(out, 'images'));
-  const refuse = (file: string, where: string, hint: string): never => {
-    throw new EndofaceError(
-      'input_in_output_folder',
-      `${file} is an input of this run, but ${where}: the run would write over it; ${hint}`,
-      { file, parameter: 'out', value: outDir },
-    );
-  };
-  const runFile = (file: string, real: string): string =>
-    `it is${real === resolve(file) ? '' : ' (through a link)'} ${join(outDir, relative(out, real))}, which this run writes`;
-  const info = await stat(input).catch(() => undefined);
-  if (info?.isFile()) {
-    const manifest = await real(input);
-    if (written.includes(manifest))
-      refuse(
-        input,
-        runFile(input, manifest),
-        'write the output elsewhere (another --out), or rename the manifest',
-      );
-  }
-  for (const photo of photos) {
-    const file = await real(photo.file);
-    if (written.includes(file))
-      refuse(photo.file, runFile(photo.file, file), 'write the output elsewhere (another --out)');
-    if (isWithin(file, images))
-      refuse(
-        photo.file,
-        `it lies in ${join(outDir, 'images')}, where this run writes its phantoms`,
-        'write the output elsewhere (another --out), or move the photos out of that folder',
-      );
-  }
+async function manifestPhotos(path: string): Promise<PhotoInput[]> {
+  const manifest = await readManifest(path, { requireLabel: false, missingFiles: 'list' });
+  return manifest.rows.map((r) => ({
+    file: r.file,
+    written: r.written,
+    ...(r.subjectId ? { subjectId: r.subjectId } : {}),
+    ...(r.label ? { label: r.label } : {}),
+    covariates: r.covariates,
+    origin: r.origin,
+    ...(r.problem ? { problem: r.problem } : {}),
+  }));
+}
+
+/** The photos that can be read (no `problem`), with their index in the list. */
+export function readablePhotos(photos: readonly PhotoInput[]): { photo: PhotoInput; index: number }[] {
+  return photos.flatMap((photo, index) => (photo.problem ? [] : [{ photo, index }]));
 }

@@ -4,10 +4,11 @@
  * and the sanity checks, and returns plain JSON-safe data plus what is needed to draw the figures.
  */
 import { performance } from 'node:perf_hooks';
-import { EndofaceError } from '../core/errors.js';
+import { EndofaceError } from '../core/index.js';
 import {
   analyzeFace,
   resolveFaceConfig,
+  type FaceAnalysis,
   type FaceConfig,
   type QualityStatus,
   type QualityVerdict,
@@ -24,11 +25,11 @@ import {
   type MissingFeatureCheck,
   type Sex,
 } from '../model/index.js';
-import { modelVersions } from '../runtime/registry.js';
-import type { DeepPartial } from '../util/merge.js';
-import { lookUpOption } from '../util/options.js';
-import type { AffineMatrix } from '../util/geometry.js';
-import { SOFTWARE_VERSION } from '../core/version.js';
+import { modelVersions } from '../runtime/index.js';
+import type { DeepPartial } from '../util/index.js';
+import { lookUpOption } from '../util/index.js';
+import type { AffineMatrix } from '../util/index.js';
+import { SOFTWARE_VERSION } from '../core/index.js';
 import {
   attributeRegions,
   regionMethodFor,
@@ -168,11 +169,23 @@ export interface ExplainResult {
   photo: DecodedImage;
 }
 
+/**
+ * A photo already decoded and analysed (by a job that also scores it): explaining it then neither
+ * decodes nor analyses it again.
+ */
+export interface AnalysedPhoto {
+  photo: DecodedImage;
+  analysis: FaceAnalysis;
+}
+
 /** A loaded explainer: call `explain` per photo; `dispose` stops its worker threads. */
 export interface Explainer {
   readonly bundle: Bundle;
   readonly target: ExplainTarget;
-  explain(input: string | Buffer, covariates?: { sex?: Sex; age?: number }): Promise<ExplainResult>;
+  explain(
+    input: string | Buffer | AnalysedPhoto,
+    covariates?: { sex?: Sex; age?: number },
+  ): Promise<ExplainResult>;
   /**
    * The region baseline of this screen over normal faces: each photo's region attribution (no
    * heatmap, saliency or checks), then the per-region median on the logit scale. Photos that cannot
@@ -270,11 +283,9 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
     baselineReference = fromBaseline;
   };
   useBaseline(options.baseline);
-  /** Decode, find the face, refuse a status outside `admit`, and prepare it for masking. */
-  const prepare = async (input: string | Buffer, covariates: { sex?: Sex; age?: number }) => {
-    const photo = await decodeImage(input, faceConfig.image);
-    if (typeof input === 'string') photo.source.path = input;
-    const analysis = await analyzeFace(photo, faceConfig);
+  /** Decode, find the face (unless given), refuse a status outside `admit`, and prepare it for masking. */
+  const prepare = async (input: string | Buffer | AnalysedPhoto, covariates: { sex?: Sex; age?: number }) => {
+    const { photo, analysis } = isAnalysed(input) ? input : await analyse(input);
     if (analysis.faces.length > 0 && !admit.includes(analysis.quality.status)) {
       const reasons = analysis.quality.reasons.filter((r) => r.severity === analysis.quality.status);
       throw new EndofaceError(
@@ -288,6 +299,11 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
       fill: { sigmaPx: options.fillSigmaPx, detail: options.fillDetail },
     });
     return { photo, analysis, face };
+  };
+  const analyse = async (input: string | Buffer): Promise<AnalysedPhoto> => {
+    const photo = await decodeImage(input, faceConfig.image);
+    if (typeof input === 'string') photo.source.path = input;
+    return { photo, analysis: await analyzeFace(photo, faceConfig) };
   };
   return {
     bundle,
@@ -412,6 +428,9 @@ export async function createExplainer(options: ExplainOptions): Promise<Explaine
     },
   };
 }
+
+const isAnalysed = (input: string | Buffer | AnalysedPhoto): input is AnalysedPhoto =>
+  typeof input === 'object' && !Buffer.isBuffer(input);
 
 /** A binary screen's class probabilities [negative, positive] from the explained class's score. */
 function positiveAndNegative(target: ExplainTarget, score: number): [number, number] {

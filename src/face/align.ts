@@ -1,4 +1,4 @@
-import { applyAffine, fitSimilarity, invertAffine, warpAffineRgb, type Point2 } from '../util/geometry.js';
+import { applyAffine, fitSimilarity, invertAffine, warpAffineRgb, type Point2 } from '../util/index.js';
 import type { RgbImage } from '../image/index.js';
 import { eyeCentres, MESH_POINTS } from './mesh-indices.js';
 import type { AlignedFace } from './types.js';

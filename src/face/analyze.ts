@@ -1,8 +1,8 @@
 import { decodeImage, defaultImageConfig, type DecodedImage, type ImageConfig } from '../image/index.js';
-import { modelVersions } from '../runtime/registry.js';
-import { mergeChecked, type DeepPartial } from '../util/merge.js';
-import { SOFTWARE_VERSION } from '../core/version.js';
-import type { AffineMatrix } from '../util/geometry.js';
+import { modelVersions } from '../runtime/index.js';
+import { mergeChecked, type DeepPartial } from '../util/index.js';
+import { SOFTWARE_VERSION } from '../core/index.js';
+import type { AffineMatrix } from '../util/index.js';
 import { alignFace, defaultAlignConfig, type AlignConfig } from './align.js';
 import { defaultDetectConfig, detectFaces, type DetectConfig } from './detect.js';
 import { defaultQualityConfig, judgeQuality, measureQuality, type QualityConfig } from './quality.js';

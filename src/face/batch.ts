@@ -1,6 +1,6 @@
-import { EndofaceError, isEndofaceError } from '../core/errors.js';
-import { runPooled, siblingModule } from '../runtime/pool.js';
-import type { DeepPartial } from '../util/merge.js';
+import { EndofaceError, isEndofaceError } from '../core/index.js';
+import { runPooled, siblingModule } from '../runtime/index.js';
+import type { DeepPartial } from '../util/index.js';
 import { analyzeFace, type FaceConfig } from './analyze.js';
 import type { FaceAnalysis } from './types.js';
 

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import type { RgbImage } from '../image/index.js';
-import { distance } from '../util/geometry.js';
+import { distance } from '../util/index.js';
 import { getHuman, type HumanFace } from './human.js';
 import { eyeCentres } from './mesh-indices.js';
 import type { DetectedFace, Pose } from './types.js';

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import { initWasmBackend, assertWasmBackend, type Tf } from '../runtime/tf.js';
-import { HUMAN_MODEL_FILES, paths } from '../runtime/registry.js';
+import { initWasmBackend, assertWasmBackend, type Tf } from '../runtime/index.js';
+import { HUMAN_MODEL_FILES, paths } from '../runtime/index.js';
 
 const require = createRequire(import.meta.url);
 

@@ -12,3 +12,16 @@ export {
 export { eyeCentres, MESH_CONTOURS, MESH_POINTS, MESH_SIZE } from './mesh-indices.js';
 export type * from './types.js';
 export { analyzeFaceBatch, type BatchOptions, type BatchOutcome } from './batch.js';
+export { outcomeError, reviveError } from './batch.js';
+export {
+  CANONICAL_MESH,
+  mirrorRegion,
+  REGION_NAMES,
+  regionIndices,
+  regionLabelMap,
+  regionMasks,
+  REGIONS,
+  VERTEX_REGION,
+  type RegionDefinition,
+  type RegionName,
+} from './regions.js';

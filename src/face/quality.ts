@@ -1,6 +1,6 @@
 import type { ImageWarningCode } from '../image/index.js';
-import type { Point2 } from '../util/geometry.js';
-import { lumaOf, polygonMask } from '../util/raster.js';
+import type { Point2 } from '../util/index.js';
+import { lumaOf, polygonMask } from '../util/index.js';
 import { MESH_CONTOURS } from './mesh-indices.js';
 import type { AlignedFace, DetectedFace, QualityReason, QualityStatus, QualityVerdict } from './types.js';
 

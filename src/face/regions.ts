@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { Point2 } from '../util/geometry.js';
-import { ASSETS, assetUrl } from '../runtime/assets.js';
-import { polygonMask } from '../util/raster.js';
+import type { Point2 } from '../util/index.js';
+import { ASSETS, assetUrl } from '../runtime/index.js';
+import { polygonMask } from '../util/index.js';
 import { MESH_CONTOURS } from './mesh-indices.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { DecodedImage, ImageWarningCode } from '../image/index.js';
-import type { AffineMatrix, Point2 } from '../util/geometry.js';
+import type { AffineMatrix, Point2 } from '../util/index.js';
 
 /** A box in photo pixels: top-left corner and size. */
 export interface Box {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { outcomeError, reviveError } from '../face/batch.js';
-import { runPooled, siblingModule } from '../runtime/pool.js';
+import { outcomeError, reviveError } from '../face/index.js';
+import { runPooled, siblingModule } from '../runtime/index.js';
 import {
   computeFeatures,
   lookupCachedFeatures,

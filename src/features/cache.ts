@@ -1,7 +1,7 @@
 import { mkdirSync, statSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { EndofaceError } from '../core/errors.js';
+import { EndofaceError } from '../core/index.js';
 
 /**
  * On-disk feature cache (SQLite), keyed by the photo's content hash (SHA-256 of its bytes) and the

@@ -1,6 +1,6 @@
 import type { AlignedFace } from '../face/index.js';
-import { regionLabelMap } from '../face/regions.js';
-import { srgbToLab } from '../util/colour.js';
+import { regionLabelMap } from '../face/index.js';
+import { srgbToLab } from '../util/index.js';
 
 /**
  * Colour layout: where on the face the skin is redder, yellower, lighter or darker than the face as a

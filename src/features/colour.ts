@@ -1,6 +1,6 @@
-import { REGION_NAMES, regionLabelMap, type RegionName } from '../face/regions.js';
+import { REGION_NAMES, regionLabelMap, type RegionName } from '../face/index.js';
 import type { AlignedFace } from '../face/index.js';
-import { srgbToLab } from '../util/colour.js';
+import { srgbToLab } from '../util/index.js';
 
 /**
  * Skin colour and texture per facial region, on the aligned crop in CIELAB: plethora (Cushing's)

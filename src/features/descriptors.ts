@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type * as tfc from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type { RgbImage } from '../image/index.js';
-import { paths, packageVersion, HUMAN_MODELS_PACKAGE } from '../runtime/registry.js';
-import { initWasmBackend } from '../runtime/tf.js';
+import { paths, packageVersion, HUMAN_MODELS_PACKAGE } from '../runtime/index.js';
+import { initWasmBackend } from '../runtime/index.js';
 
 const require = createRequire(import.meta.url);
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { EndofaceError } from '../core/errors.js';
+import { EndofaceError } from '../core/index.js';
 import {
   analyzeFace,
   defaultFaceConfig,
@@ -9,11 +9,11 @@ import {
   type Pose,
   type QualityVerdict,
 } from '../face/index.js';
-import { decodeImage, type ImageWarningCode } from '../image/index.js';
-import { fileReadError } from '../io/read-error.js';
-import { regionLabelMap } from '../face/regions.js';
-import { HUMAN_MODELS_PACKAGE, HUMAN_PACKAGE, packageVersion } from '../runtime/registry.js';
-import { mergeChecked, type DeepPartial } from '../util/merge.js';
+import { decodeImage, type DecodedImage, type ImageWarningCode } from '../image/index.js';
+import { fileReadError } from '../io/index.js';
+import { regionLabelMap } from '../face/index.js';
+import { HUMAN_MODELS_PACKAGE, HUMAN_PACKAGE, packageVersion } from '../runtime/index.js';
+import { mergeChecked, type DeepPartial } from '../util/index.js';
 import type { FeatureCache } from './cache.js';
 import { computeColourFeatures, COLOUR_FEATURE_NAMES, COLOUR_VERSION } from './colour.js';
 import { COLOUR_LAYOUT_NAMES, COLOUR_LAYOUT_VERSION, computeColourLayout } from './colour-layout.js';
@@ -160,32 +160,54 @@ export async function computeFeatures(
   options: Pick<ExtractOptions, 'sets' | 'face'>,
   file?: string,
 ): Promise<FaceFeatures> {
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const image = await decodeImage(bytes, options.face?.image).catch((e: unknown) => {
+  const { analysis } = await analysePhoto(bytes, file, options.face);
+  return featuresOfAnalysis(analysis, options.sets);
+}
+
+/**
+ * Decodes a photo's bytes and analyses its face: errors name the file (not "image buffer"). A job
+ * that also explains the photo keeps the result, so that the photo is decoded and analysed once.
+ */
+export async function analysePhoto(
+  bytes: Buffer,
+  file?: string,
+  face?: DeepPartial<FaceConfig>,
+): Promise<{ photo: DecodedImage; analysis: FaceAnalysis }> {
+  const photo = await decodeImage(bytes, face?.image).catch((e: unknown) => {
     throw file ? namedAfter(e, file) : e;
   });
-  image.source.path = file;
-  const a = await analyzeFace(image, options.face);
+  photo.source.path = file;
+  return { photo, analysis: await analyzeFace(photo, face) };
+}
+
+/**
+ * The feature sets of a face already analysed (decoded, detected, aligned): what a job that also
+ * explains the photo uses, so that the photo is analysed once.
+ */
+export async function featuresOfAnalysis(
+  a: FaceAnalysis,
+  sets: readonly FeatureSetName[],
+): Promise<FaceFeatures> {
   const meta: FaceRecordMeta = {
     quality: a.quality,
     faceCount: a.faces.length,
     imageWarnings: a.imageWarnings,
     pose: a.primary?.pose,
   };
-  const sets: FaceFeatures['sets'] = {};
+  const values: FaceFeatures['sets'] = {};
   if (a.primary && a.aligned) {
     // The region map is shared by the colour feature sets (it is the costly part of them).
     let labelMap: Int8Array | undefined;
     const aligned = a.aligned;
     const labels = (): Int8Array =>
       (labelMap ??= regionLabelMap(aligned.meshCrop, aligned.image.width, aligned.image.height));
-    for (const set of options.sets) {
-      sets[set] = isDescriptor(set)
+    for (const set of sets) {
+      values[set] = isDescriptor(set)
         ? Float64Array.from((await computeDescriptors(set, [aligned.image]))[0])
         : computeSet(set, a, labels);
     }
   }
-  return { sha256, file, ...meta, sets, fromCache: false };
+  return { sha256: a.source.sha256, file: a.source.path, ...meta, sets: values, fromCache: false };
 }
 
 /** The image stage names bytes "image buffer": name the photo they were read from instead. */

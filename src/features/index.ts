@@ -16,7 +16,9 @@ export {
   type DescriptorId,
 } from './descriptors.js';
 export {
+  analysePhoto,
   computeFeatures,
+  featuresOfAnalysis,
   extractFeatures,
   extractorVersions,
   lookupCachedFeatures,
@@ -43,3 +45,5 @@ export {
   COLOUR_LAYOUT_VERSION,
   LAYOUT_GRID,
 } from './colour-layout.js';
+export { descriptorInput } from './descriptors.js';
+export { prepareDescriptorInput, runDescriptorGraph } from './descriptors.js';

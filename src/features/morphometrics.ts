@@ -1,5 +1,5 @@
-import { CANONICAL_MESH, type RegionName } from '../face/regions.js';
-import { fitRotation3, rotate3, type Point3 } from '../util/rotation3d.js';
+import { CANONICAL_MESH, type RegionName } from '../face/index.js';
+import { fitRotation3, rotate3, type Point3 } from '../util/index.js';
 
 /**
  * Morphometrics: named, scale-invariant measurements of the face mesh, each tied to a clinical

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import sharp from 'sharp';
-import { EndofaceError } from '../core/errors.js';
-import { fileReadError } from '../io/read-error.js';
+import { EndofaceError } from '../core/index.js';
+import { fileReadError } from '../io/index.js';
 import type { DecodedImage, ImageConfig, ImageErrorCode, ImageFormat, ImageWarningCode } from './types.js';
 import { SUPPORTED_FORMATS } from './types.js';
 import { describeBytes, sniffFormat } from './sniff.js';

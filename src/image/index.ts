@@ -1,5 +1,6 @@
 export { decodeImage, defaultImageConfig } from './decode.js';
 export { SUPPORTED_FORMATS } from './types.js';
+export { sniffFormat, type SniffedFormat } from './sniff.js';
 export type {
   DecodedImage,
   ImageConfig,

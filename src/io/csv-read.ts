@@ -1,4 +1,4 @@
-import { EndofaceError } from '../core/errors.js';
+import { EndofaceError } from '../core/index.js';
 
 /**
  * RFC 4180 CSV reading, shared by every table endoface reads (predictions, readers, dataset

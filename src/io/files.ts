@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
-import { EndofaceError } from '../core/errors.js';
+import { EndofaceError } from '../core/index.js';
 import { fileReadError, type ReadErrorCode } from './read-error.js';
 
 /** File endings taken when walking a folder (a file named explicitly is always taken). */
@@ -22,9 +22,12 @@ export const IMAGE_EXTENSIONS = [
 export const isWithin = (path: string, dir: string): boolean => path === dir || path.startsWith(dir + sep);
 
 export interface CollectedFiles {
+  /** Absolute paths, each once, in the order of the inputs (a folder's files by name). */
   files: string[];
-  /** Inputs that gave no photo (absent, a folder that cannot be read), with the reason. */
-  missing: { path: string; reason: ReadErrorCode; message: string }[];
+  /** The index of the input each file was found under (parallel to `files`). */
+  fileInputs: number[];
+  /** Inputs that gave no photo (absent, a folder that cannot be read), with the reason and the input's index. */
+  missing: { path: string; reason: ReadErrorCode; message: string; input: number }[];
   /** Folders passed over because an earlier endoface run wrote them (they hold {@link OUTPUT_MARKER}). */
   earlierOutputs: string[];
   /** Named folders in which no photo was found. */
@@ -50,6 +53,10 @@ export type CollectErrorCode = 'input_in_output_folder';
 
 interface WalkState {
   out: string[];
+  /** The input each of `out` came from. */
+  outInput: number[];
+  /** The input being walked. */
+  input: number;
   missing: CollectedFiles['missing'];
   /** Marked folders whose files were passed over: real path → the path met. */
   earlierOutputs: Map<string, string>;
@@ -66,8 +73,8 @@ function isImage(name: string): boolean {
   return IMAGE_EXTENSIONS.includes(extname(name).toLowerCase());
 }
 
-const notFound = (path: string) =>
-  ({ path, reason: 'file_not_found', message: `no such file or folder: ${path}` }) as const;
+const notFound = (path: string, input: number) =>
+  ({ path, reason: 'file_not_found', message: `no such file or folder: ${path}`, input }) as const;
 
 /** The folder's entries, or undefined (its reason recorded once) when it cannot be listed. */
 async function listFolder(dir: string, state: WalkState, record: boolean) {
@@ -75,9 +82,14 @@ async function listFolder(dir: string, state: WalkState, record: boolean) {
     return await readdir(dir, { withFileTypes: true });
   } catch (e) {
     const { code, message } = fileReadError(e, dir);
-    if (record) state.missing.push({ path: dir, reason: code, message });
+    if (record) state.missing.push({ path: dir, reason: code, message, input: state.input });
     return undefined;
   }
+}
+
+function take(state: WalkState, file: string): void {
+  state.out.push(file);
+  state.outInput.push(state.input);
 }
 
 async function walk(dir: string, state: WalkState, named = false): Promise<void> {
@@ -105,8 +117,8 @@ async function walk(dir: string, state: WalkState, named = false): Promise<void>
       // Subfolders once: a symlinked folder is walked once, and a link cycle ends.
       if (firstVisit) await walk(p, state);
     } else if (marked || !isImage(e.name)) continue;
-    else if (!target) state.missing.push(notFound(p));
-    else if (target.isFile()) state.out.push(p);
+    else if (!target) state.missing.push(notFound(p, state.input));
+    else if (target.isFile()) take(state, p);
   }
 }
 
@@ -131,6 +143,8 @@ export async function collectImageFiles(
 ): Promise<CollectedFiles> {
   const state: WalkState = {
     out: [],
+    outInput: [],
+    input: 0,
     missing: [],
     earlierOutputs: new Map(),
     emptyFolders: [],
@@ -138,9 +152,10 @@ export async function collectImageFiles(
     seen: new Set(),
     taken: new Set(),
   };
-  for (const input of inputs) {
+  for (const [index, input] of inputs.entries()) {
+    state.input = index;
     const info = await stat(input).catch(() => undefined);
-    if (!info) state.missing.push(notFound(input));
+    if (!info) state.missing.push(notFound(input, index));
     else if (info.isDirectory()) {
       if (state.exclude.includes(await realpath(input))) {
         throw new EndofaceError<CollectErrorCode>(
@@ -155,10 +170,16 @@ export async function collectImageFiles(
       const folder = resolve(input);
       if (state.missing.length === problems && !state.out.some((f) => isWithin(resolve(f), folder)))
         state.emptyFolders.push(input);
-    } else state.out.push(input);
+    } else take(state, input);
   }
+  // A photo met twice (a folder and a file in it, a link) is taken once, where first met.
+  const first = new Map<string, number>();
+  state.out.forEach((f, i) => {
+    if (!first.has(resolve(f))) first.set(resolve(f), state.outInput[i]);
+  });
   return {
-    files: [...new Set(state.out.map((f) => resolve(f)))],
+    files: [...first.keys()],
+    fileInputs: [...first.values()],
     missing: state.missing,
     earlierOutputs: [...state.earlierOutputs.values()],
     emptyFolders: state.emptyFolders,

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { EndofaceError } from '../core/errors.js';
+import { EndofaceError } from '../core/index.js';
 import { OUTPUT_MARKER } from './files.js';
 
 /** The nearest of `path` and its parents that exists and is not a folder (what blocks a mkdir). */
@@ -85,7 +85,7 @@ export async function checkedWrite(path: string, write: () => Promise<unknown>):
   }
 }
 
-/** Writes text to `path` through {@link checkedWrite}. */
-export async function writeChecked(path: string, text: string): Promise<void> {
-  await checkedWrite(path, () => writeFile(path, text));
+/** Writes text or bytes to `path` through {@link checkedWrite}. */
+export async function writeChecked(path: string, data: string | Uint8Array): Promise<void> {
+  await checkedWrite(path, () => writeFile(path, data));
 }

@@ -1,4 +1,4 @@
-import { EndofaceError } from '../core/errors.js';
+import { EndofaceError } from '../core/index.js';
 
 /** Why a file or folder could not be read: absent, or present but unreadable. */
 export type ReadErrorCode = 'file_not_found' | 'file_not_readable';

@@ -1,120 +1,124 @@
+/**
+ * The `detect` job: every photo under the inputs analysed (face, 468-point mesh, pose, alignment,
+ * quality) and, with an output folder, `crops/<name>.png` (the aligned face) and `faces/<name>.json`
+ * per photo as soon as it is done, and `summary.csv` at the end, one row per input.
+ */
 import { join } from 'node:path';
-import { EndofaceError } from '../core/errors.js';
+import { EndofaceError } from '../core/index.js';
+import { readablePhotos, resolvePhotoInputs } from '../data/index.js';
 import { analyzeFaceBatch, type BatchOutcome, type FaceConfig } from '../face/index.js';
-import { collectImageFiles, collectionNotes, uniqueStems, type CollectedFiles } from '../io/files.js';
-import { toCsv } from '../io/csv-write.js';
-import { prepareOutputDir, writeChecked } from '../io/output-dir.js';
-import type { DeepPartial } from '../util/merge.js';
+import { prepareOutputDir, toCsv, uniqueStems } from '../io/index.js';
 import {
+  alignedCropPng,
   DETECT_SUMMARY_COLUMNS,
   detectSummaryRow,
   faceAnalysisJson,
-  writeAlignedCrop,
-  writeJson,
-} from '../report/face-outputs.js';
+} from '../report/index.js';
+import type { DeepPartial } from '../util/index.js';
+import { startRun, type JobContext, type JobOutput } from './run.js';
 
 /** What a run writes beside summary.csv: never read back as photos by the next run. */
 const OUTPUT_SUBFOLDERS = ['crops', 'faces'];
 
-export interface DetectRunOptions {
+export interface DetectRequest {
+  /** Photos, folders or manifests. */
   inputs: readonly string[];
   /** Output folder; nothing is written when absent. */
-  outDir?: string;
+  out?: string;
+  /** Worker threads (0 = this thread). Default 0. */
   workers?: number;
   config?: DeepPartial<FaceConfig>;
-  onProgress?: (done: number, total: number, outcome: BatchOutcome) => void;
 }
 
-export interface DetectRunResult {
+export interface DetectResult extends JobOutput {
   total: number;
-  /** `error` counts the inputs not found as well (`notFound` of them): the counts add up to `total`. */
+  /** `error` counts the photos that could not be read: the counts add up to `total`. */
   counts: { pass: number; warn: number; reject: number; error: number };
-  notFound: number;
   /** Files that could not be read at all or gave no usable result, with their reasons. */
   problems: { file: string; code: string; message: string }[];
+  /** One per input photo, in the order of the inputs. */
   outcomes: BatchOutcome[];
   summaryPath?: string;
-  /** A note when `outDir` held an earlier run's summary.csv (see prepareOutputDir). */
-  earlierRun?: string;
-  /** What was passed over in the inputs (an earlier run's figures, folders without photos). */
-  notes: string[];
-}
-
-/** Missing inputs as outcomes (after the photos), so that the counts and summary.csv list every input. */
-function missingOutcomes(missing: CollectedFiles['missing'], first: number): BatchOutcome[] {
-  return missing.map((m, k) => ({
-    index: first + k,
-    file: m.path,
-    ok: false,
-    error: { code: m.reason, message: m.message },
-  }));
 }
 
 /**
- * `endoface detect` as a function: analyses every photo under the inputs and, with `outDir`, writes
- * `crops/<name>.png` (aligned face), `faces/<name>.json` (box, mesh, pose, quality) per photo as soon as
- * it is done, and `summary.csv` at the end, one row per input. Bad files are recorded with their
- * reason code and skipped.
+ * Analyses every photo; bad files are recorded with their reason code and the run goes on.
  *
- * @throws `empty_dataset` when the inputs hold no photo; `output_not_writable` (before any work)
+ * @throws `file_not_found` (a named path), `empty_dataset` when the inputs hold no photo,
+ *   `output_not_writable` (before any work)
  */
-export async function runDetect(options: DetectRunOptions): Promise<DetectRunResult> {
+export async function runDetect(request: DetectRequest, context: JobContext = {}): Promise<DetectResult> {
+  const run = startRun(context);
+  const { out } = request;
   // An earlier run's crops in the inputs (output folder inside the input folder) are not photos.
-  const written = options.outDir ? OUTPUT_SUBFOLDERS.map((f) => join(options.outDir!, f)) : [];
-  const collected = await collectImageFiles(options.inputs, { exclude: written });
-  const { files, missing } = collected;
-  if (files.length === 0 && missing.length === 0)
+  const written = out ? OUTPUT_SUBFOLDERS.map((f) => join(out, f)) : [];
+  const { photos, notes } = await resolvePhotoInputs(request.inputs, { exclude: written });
+  for (const note of notes) run.note(note);
+  if (photos.length === 0)
     throw new EndofaceError(
       'empty_dataset',
       // Why, when the search passed something over (an earlier run's crops or phantoms).
-      [`no photos found in ${options.inputs.join(', ')}`, ...collectionNotes(collected)].join('; '),
-      { inputs: options.inputs },
+      [`no photos found in ${request.inputs.join(', ')}`, ...notes].join('; '),
+      { inputs: request.inputs },
     );
-  const { earlierRun } = options.outDir
-    ? await prepareOutputDir(options.outDir, { subfolders: OUTPUT_SUBFOLDERS, runFile: 'summary.csv' })
-    : {};
-  const stems = uniqueStems(files);
-  const outcomes: BatchOutcome[] = [];
+  if (out) {
+    const { earlierRun } = await prepareOutputDir(out, {
+      subfolders: OUTPUT_SUBFOLDERS,
+      runFile: 'summary.csv',
+    });
+    if (earlierRun) run.note(earlierRun);
+  }
+  const readable = readablePhotos(photos);
+  const stems = uniqueStems(readable.map((r) => r.photo.file));
+  const outcomes: BatchOutcome[] = photos.flatMap((p, index) =>
+    p.problem ? [{ index, file: p.file, ok: false as const, error: p.problem }] : [],
+  );
+  await run.timed('face', async () => {
+    let done = 0;
+    for await (const o of analyzeFaceBatch(
+      readable.map((r) => r.photo.file),
+      { workers: run.workers(request.workers, 0), config: request.config },
+    )) {
+      run.checkCancelled();
+      outcomes.push({ ...o, index: readable[o.index].index });
+      if (o.ok && out) {
+        const stem = stems[o.index];
+        const crop = await alignedCropPng(o.analysis);
+        if (crop) await run.write(join(out, 'crops', `${stem}.png`), crop);
+        await run.write(
+          join(out, 'faces', `${stem}.json`),
+          JSON.stringify(faceAnalysisJson(o.analysis), null, 2) + '\n',
+        );
+      }
+      run.progress('face', ++done, readable.length, o.file);
+    }
+  });
+  outcomes.sort((a, b) => a.index - b.index);
   const counts = { pass: 0, warn: 0, reject: 0, error: 0 };
-  const problems: DetectRunResult['problems'] = [];
-  const record = (o: BatchOutcome): void => {
-    outcomes.push(o);
+  const problems: DetectResult['problems'] = [];
+  for (const o of outcomes) {
     if (!o.ok) {
       counts.error++;
       problems.push({ file: o.file, code: o.error.code, message: o.error.message });
-      return;
+      continue;
     }
     counts[o.analysis.quality.status]++;
     if (o.analysis.quality.status === 'reject') {
       const codes = o.analysis.quality.reasons.filter((r) => r.severity === 'reject').map((r) => r.code);
       problems.push({ file: o.file, code: codes.join(' '), message: 'rejected by the quality check' });
     }
-  };
-
-  for await (const o of analyzeFaceBatch(files, { workers: options.workers, config: options.config })) {
-    record(o);
-    if (o.ok && options.outDir) {
-      const stem = stems[o.index];
-      await writeAlignedCrop(join(options.outDir, 'crops', `${stem}.png`), o.analysis);
-      await writeJson(join(options.outDir, 'faces', `${stem}.json`), faceAnalysisJson(o.analysis));
-    }
-    options.onProgress?.(outcomes.length, files.length, o);
   }
-  for (const o of missingOutcomes(missing, files.length)) record(o);
-  outcomes.sort((a, b) => a.index - b.index);
-  let summaryPath: string | undefined;
-  if (options.outDir) {
-    summaryPath = join(options.outDir, 'summary.csv');
-    await writeChecked(summaryPath, toCsv(DETECT_SUMMARY_COLUMNS, outcomes.map(detectSummaryRow)));
-  }
+  const summaryPath = out
+    ? await run.write(join(out, 'summary.csv'), toCsv(DETECT_SUMMARY_COLUMNS, outcomes.map(detectSummaryRow)))
+    : undefined;
   return {
-    total: files.length + missing.length,
+    total: photos.length,
     counts,
-    notFound: missing.length,
     problems,
     outcomes,
-    summaryPath,
-    ...(earlierRun ? { earlierRun } : {}),
-    notes: collectionNotes(collected),
+    ...(summaryPath ? { summaryPath } : {}),
+    files: run.files,
+    notes: run.notes,
+    run: run.info(),
   };
 }

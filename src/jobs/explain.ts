@@ -3,32 +3,38 @@
  * manifest), write its figures and JSON, then the cohort summary and — with expert ratings — the
  * agreement between model and experts with its chart.
  */
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { loadDataset } from '../data/index.js';
-import { EndofaceError, isEndofaceError } from '../core/errors.js';
-import { loadBundle, readSexAge, type CovariateWarning } from '../model/index.js';
-import { collectImageFiles, collectionNotes, sameContentNote, uniqueStems } from '../io/files.js';
-import { toCsv } from '../io/csv-write.js';
-import type { Sex } from '../model/index.js';
-import { renderSvg, svgToPng } from '../report/plots.js';
-import { prepareOutputDir } from '../io/output-dir.js';
-import { checkResamples } from '../stats/bootstrap.js';
+import { EndofaceError, isEndofaceError } from '../core/index.js';
+import { readablePhotos, resolvePhotoInputs, type PhotoInput } from '../data/index.js';
 import {
   agreementChartSpec,
   checkExpertRatings,
+  cohortRegionImportance,
+  conditionOf,
+  createExplainer,
+  explainTarget,
+  explanationFigures,
+  readHumanRoiCsv,
   regionAgreement,
+  regionMethodFor,
+  type CohortPhoto,
+  type CohortRegionImportance,
+  type Explainer,
+  type ExplainOptions,
+  type PhotoExplanation,
   type RegionAgreement,
-} from '../explain/study/agreement.js';
-import { cohortRegionImportance, type CohortPhoto, type CohortRegionImportance } from '../explain/study/cohort.js';
-import type { RegionBaseline } from '../explain/engine/baseline.js';
-import { regionMethodFor } from '../explain/engine/attribution.js';
-import { createExplainer, type Explainer, type ExplainOptions, type PhotoExplanation } from '../explain/explain.js';
-import { explainTarget } from '../explain/engine/perturb.js';
-import { explanationFigures } from '../explain/render/figures.js';
-import { conditionOf, readHumanRoiCsv, type RoiCondition } from '../explain/study/human-roi.js';
+  type RegionBaseline,
+  type RoiCondition,
+} from '../explain/index.js';
+import { prepareOutputDir, sameContentNote, toCsv, uniqueStems } from '../io/index.js';
+import { readSexAge, type CovariateWarning, type Sex } from '../model/index.js';
+import { renderSvg, svgToPng } from '../report/index.js';
+import { checkResamples } from '../stats/index.js';
+import { openBundle, type ModelRequest } from './resources.js';
+import { startRun, type JobContext, type JobOutput, type Run } from './run.js';
 
-export interface ExplainRunOptions extends Omit<ExplainOptions, 'baseline'> {
+export interface ExplainRequest extends Omit<ExplainOptions, 'baseline' | 'model'>, ModelRequest {
   /** Photos, folders, or CSV manifests (`file[,subject_id,label,sex,age,…]`). */
   inputs: readonly string[];
   /**
@@ -37,7 +43,6 @@ export interface ExplainRunOptions extends Omit<ExplainOptions, 'baseline'> {
    * then written to `<out>/baseline.json` for reuse.
    */
   baseline?: RegionBaseline | string;
-  onBaselineProgress?: (done: number, total: number, file: string) => void;
   /** Output folder. */
   out: string;
   /** Expert regions-of-interest CSV (`condition,region,rating|rank[,reader]`). */
@@ -46,10 +51,9 @@ export interface ExplainRunOptions extends Omit<ExplainOptions, 'baseline'> {
   condition?: string;
   /** Bootstrap replicates of the agreement intervals (default 2000). */
   nResamples?: number;
-  onProgress?: (done: number, total: number, file: string) => void;
 }
 
-export interface ExplainRunResult {
+export interface ExplainJobResult extends JobOutput {
   /** The baseline of normal faces the ranking used, and the normal photos it could not use. */
   baseline?: { baseline: RegionBaseline; failed: { file: string; code: string; message: string }[] };
   /** `warnings`: manifest values (sex, age) that could not be used, and what was done instead. */
@@ -58,10 +62,6 @@ export interface ExplainRunResult {
   cohort?: CohortRegionImportance;
   agreement?: RegionAgreement;
   outDir: string;
-  /** Said when the output folder already held a run (see prepareOutputDir). */
-  earlierRun?: string;
-  /** What was passed over in the inputs (an earlier run's figures, folders without photos). */
-  notes: string[];
 }
 
 /** Stems of the files a run writes besides the per-photo ones. */
@@ -69,11 +69,6 @@ const RUN_FILES = new Set(['baseline', 'cohort', 'agreement', 'explanations']);
 
 /** An input that gave no photo, with its reason code. */
 type Problem = { file: string; code: string; message: string };
-const notFound = (file: string): Problem => ({
-  file,
-  code: 'file_not_found',
-  message: `no such file: ${file}`,
-});
 
 interface Target {
   file: string;
@@ -106,35 +101,24 @@ function covariatesOf(covariates: Record<string, string>): Pick<Target, 'sex' | 
   return { sex, age, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
-/** The photos to explain, and the missing ones (named, or rows of a manifest, in its order). */
+/** The photos to explain, and the problems of those that give none (in the inputs' order). */
 async function resolveTargets(
   inputs: readonly string[],
   exclude: readonly string[],
 ): Promise<{ targets: Target[]; missing: Problem[]; notes: string[] }> {
-  const targets: Target[] = [];
-  const plain: string[] = [];
-  const skipped: Problem[] = [];
-  for (const input of inputs) {
-    if (extname(input).toLowerCase() !== '.csv') {
-      plain.push(input);
-      continue;
-    }
-    const ds = await loadDataset(input, { requireLabel: false, missingFiles: 'skip' });
-    skipped.push(...ds.missing.map((it) => notFound(it.file)));
-    for (const it of ds.items) {
-      targets.push({
-        file: it.file,
-        subject: it.subjectId,
-        label: it.label || undefined,
-        ...covariatesOf(it.covariates),
-      });
-    }
-  }
-  const collected = await collectImageFiles(plain, { exclude });
-  const { files, missing } = collected;
-  targets.push(...files.map((file) => ({ file })));
-  const problems = missing.map((m) => ({ file: m.path, code: m.reason, message: m.message }));
-  return { targets, missing: [...skipped, ...problems], notes: collectionNotes(collected) };
+  const { photos, notes } = await resolvePhotoInputs(inputs, { exclude });
+  const targets = readablePhotos(photos).map(({ photo }) => targetOf(photo));
+  const missing = photos.flatMap((p) => (p.problem ? [{ file: p.file, ...p.problem }] : []));
+  return { targets, missing, notes };
+}
+
+function targetOf(photo: PhotoInput): Target {
+  return {
+    file: photo.file,
+    ...(photo.subjectId !== undefined ? { subject: photo.subjectId } : {}),
+    ...(photo.label !== undefined ? { label: photo.label } : {}),
+    ...covariatesOf(photo.covariates),
+  };
 }
 
 /**
@@ -147,18 +131,23 @@ async function resolveTargets(
  * replicate count, the baseline path, the output folder (`output_not_writable`) — is checked
  * before the first photo is explained.
  */
-export async function runExplain(options: ExplainRunOptions): Promise<ExplainRunResult> {
+export async function runExplain(
+  options: ExplainRequest,
+  context: JobContext = {},
+): Promise<ExplainJobResult> {
+  const run = startRun(context);
   const human = options.humanRoi ? await readHumanRoiCsv(options.humanRoi) : undefined;
   if (options.nResamples !== undefined) checkResamples(options.nResamples, 0);
   await checkBaselineSource(options.baseline);
   // The run writes its figures into `out`: an earlier run's are not photos to explain.
   const { targets, missing: failed, notes } = await resolveTargets(options.inputs, [options.out]);
+  for (const note of notes) run.note(note);
   if (targets.length === 0 && failed.length === 0)
     throw new EndofaceError('empty_dataset', ['no photos to explain', ...notes].join('; '), {
       inputs: options.inputs,
     });
   // Everything that can be refused is checked before any long work (the baseline, the photos).
-  const bundle = typeof options.model === 'string' ? await loadBundle(options.model) : options.model;
+  const bundle = await run.timed('load', () => openBundle(options.model));
   const target = explainTarget(bundle, options.screen, options.className);
   const className = target.screen.classes[target.classIndex];
   regionMethodFor(target, options.regionMethod);
@@ -166,33 +155,42 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
   if (human) {
     condition = conditionOf(
       options.condition ?? className,
-      options.condition ? '--condition' : `explained class "${className}" (give --condition)`,
+      options.condition ? 'condition' : `explained class "${className}" (give the condition)`,
     );
     checkExpertRatings(human, condition);
   }
   const { earlierRun } = await prepareOutputDir(options.out, { runFile: 'explanations.csv' });
+  if (earlierRun) run.note(earlierRun);
   const stems = photoStems(targets.map((t) => t.file));
-  const explained: ExplainRunResult['explained'] = [];
+  const explained: ExplainJobResult['explained'] = [];
   const cohort: CohortPhoto[] = [];
-  let baseline: ExplainRunResult['baseline'];
-  const explainer = await createExplainer({ ...options, model: bundle, baseline: undefined });
+  let baseline: ExplainJobResult['baseline'];
+  const explainer = await createExplainer({
+    ...options,
+    model: bundle,
+    baseline: undefined,
+    workers: run.workers(options.workers, 2),
+  });
   try {
-    baseline = await resolveBaseline(explainer, options, className);
+    baseline = await run.timed('baseline', () => resolveBaseline(explainer, options, className, run));
     explainer.useBaseline(baseline?.baseline);
     for (const [i, t] of targets.entries()) {
-      options.onProgress?.(i, targets.length, t.file);
+      run.checkCancelled();
+      run.progress('explain', i, targets.length, t.file);
       try {
-        const result = await explainer.explain(t.file, { sex: t.sex, age: t.age });
+        const result = await run.timed('explain', () =>
+          explainer.explain(t.file, { sex: t.sex, age: t.age }),
+        );
         const figures = await explanationFigures(result);
         const stem = stems[i];
         const warnings = t.warnings ? { warnings: t.warnings } : {};
-        await writeFile(
+        await run.write(
           join(options.out, `${stem}.json`),
           JSON.stringify({ ...result.explanation, ...warnings }, null, 2) + '\n',
         );
-        await writeFile(join(options.out, `${stem}.regions.png`), figures.regions);
-        if (figures.heatmap) await writeFile(join(options.out, `${stem}.heatmap.png`), figures.heatmap);
-        if (figures.saliency) await writeFile(join(options.out, `${stem}.saliency.png`), figures.saliency);
+        await run.write(join(options.out, `${stem}.regions.png`), figures.regions);
+        if (figures.heatmap) await run.write(join(options.out, `${stem}.heatmap.png`), figures.heatmap);
+        if (figures.saliency) await run.write(join(options.out, `${stem}.saliency.png`), figures.saliency);
         explained.push({ file: t.file, stem, explanation: result.explanation, ...warnings });
         // A withheld score (it hinges on missing features) is no finding for the cohort or the experts.
         if (result.explanation.missingFeatures?.stable !== false)
@@ -207,26 +205,25 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
         failed.push({ file: t.file, code: e.code, message: e.message });
       }
     }
-    options.onProgress?.(targets.length, targets.length, '');
+    run.progress('explain', targets.length, targets.length);
   } finally {
     await explainer.dispose();
   }
-  await writeFile(join(options.out, 'explanations.csv'), summaryCsv(explained, failed));
+  await run.write(join(options.out, 'explanations.csv'), summaryCsv(explained, failed));
   const sameBytes = sameContentNote(
     explained.map((e) => e.file),
     explained.map((e) => e.explanation.sha256),
   );
-  const out: ExplainRunResult = {
+  if (sameBytes) run.note(sameBytes);
+  const out: Omit<ExplainJobResult, 'run' | 'files' | 'notes'> = {
     explained,
     failed,
     outDir: options.out,
     baseline,
-    ...(earlierRun ? { earlierRun } : {}),
-    notes: sameBytes ? [...notes, sameBytes] : notes,
   };
   if (cohort.length > 0) {
     out.cohort = cohortRegionImportance(cohort);
-    await writeFile(join(options.out, 'cohort.json'), JSON.stringify(out.cohort, null, 2) + '\n');
+    await run.write(join(options.out, 'cohort.json'), JSON.stringify(out.cohort, null, 2) + '\n');
   }
   if (human && condition && cohort.length > 0) {
     // Experts rate where they look for the condition: compare on the affected photos when labelled.
@@ -236,14 +233,19 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
       nResamples: options.nResamples,
       seed: options.seed,
     });
-    await writeFile(join(options.out, 'agreement.json'), JSON.stringify(out.agreement, null, 2) + '\n');
+    await run.write(join(options.out, 'agreement.json'), JSON.stringify(out.agreement, null, 2) + '\n');
     const spec = agreementChartSpec([out.agreement]);
     const svg = await renderSvg(spec);
-    await writeFile(join(options.out, 'agreement.vl.json'), JSON.stringify(spec, null, 2) + '\n');
-    await writeFile(join(options.out, 'agreement.svg'), svg);
-    await writeFile(join(options.out, 'agreement.png'), await svgToPng(svg));
+    await run.write(join(options.out, 'agreement.vl.json'), JSON.stringify(spec, null, 2) + '\n');
+    await run.write(join(options.out, 'agreement.svg'), svg);
+    await run.write(join(options.out, 'agreement.png'), await svgToPng(svg));
   }
-  return out;
+  const info = run.info(bundle);
+  await run.write(
+    join(options.out, 'run.json'),
+    JSON.stringify({ run: info, notes: run.notes }, null, 2) + '\n',
+  );
+  return { ...out, files: run.files, notes: run.notes, run: info };
 }
 
 /**
@@ -252,10 +254,10 @@ export async function runExplain(options: ExplainRunOptions): Promise<ExplainRun
  *
  * @throws `file_not_found`
  */
-async function checkBaselineSource(source: ExplainRunOptions['baseline']): Promise<void> {
+async function checkBaselineSource(source: ExplainRequest['baseline']): Promise<void> {
   if (typeof source !== 'string') return;
   if (!(await stat(source).catch(() => undefined)))
-    throw new EndofaceError('file_not_found', `--baseline ${source}: no such file or folder`, {
+    throw new EndofaceError('file_not_found', `baseline ${source}: no such file or folder`, {
       parameter: 'baseline',
       file: source,
     });
@@ -270,9 +272,10 @@ async function checkBaselineSource(source: ExplainRunOptions['baseline']): Promi
  */
 async function resolveBaseline(
   explainer: Explainer,
-  options: ExplainRunOptions,
+  options: ExplainRequest,
   className: string,
-): Promise<ExplainRunResult['baseline']> {
+  run: Run,
+): Promise<ExplainJobResult['baseline']> {
   const source = options.baseline;
   if (source === undefined) return undefined;
   if (typeof source !== 'string') return { baseline: source, failed: [] };
@@ -280,7 +283,7 @@ async function resolveBaseline(
     try {
       return { baseline: JSON.parse(await readFile(source, 'utf8')) as RegionBaseline, failed: [] };
     } catch (e) {
-      throw new EndofaceError('invalid_option', `--baseline ${source}: ${(e as Error).message}`, {
+      throw new EndofaceError('invalid_option', `baseline ${source}: ${(e as Error).message}`, {
         parameter: 'baseline',
         value: source,
       });
@@ -295,12 +298,14 @@ async function resolveBaseline(
       code: 'not_normal',
       message: `labelled "${className}", the explained class`,
     });
-  const measured = await explainer.measureBaseline(normals, options.onBaselineProgress);
-  await writeFile(join(options.out, 'baseline.json'), JSON.stringify(measured.baseline, null, 2) + '\n');
+  const measured = await explainer.measureBaseline(normals, (done, total, file) =>
+    run.progress('baseline', done, total, file),
+  );
+  await run.write(join(options.out, 'baseline.json'), JSON.stringify(measured.baseline, null, 2) + '\n');
   return { baseline: measured.baseline, failed: [...failed, ...measured.failed] };
 }
 
-function summaryCsv(explained: ExplainRunResult['explained'], failed: ExplainRunResult['failed']): string {
+function summaryCsv(explained: ExplainJobResult['explained'], failed: ExplainJobResult['failed']): string {
   const columns = [
     'image',
     'score',

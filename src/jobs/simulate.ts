@@ -1,28 +1,31 @@
+/**
+ * The `simulate` job: phantoms (real faces with simulated Cushing's or acromegaly signs at a given
+ * severity) and, on request, matched controls, with a manifest `train` reads.
+ */
 import { copyFile, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { EndofaceError, isEndofaceError } from '../core/errors.js';
+import { EndofaceError, isEndofaceError, SOFTWARE_VERSION } from '../core/index.js';
 import { analyzeFace } from '../face/index.js';
 import { decodeImage } from '../image/index.js';
-import { parseCsv } from '../io/csv-read.js';
-import { toCsv } from '../io/csv-write.js';
-import { SOFTWARE_VERSION } from '../core/version.js';
-import { checkedWrite, markFigureFolder, prepareOutputDir } from '../io/output-dir.js';
-import { isWithin } from '../io/files.js';
-import { readSourcePhotos, refuseInputsInOutput } from '../data/inputs.js';
-import { SIGNS, signsOf, type SignName } from '../simulate/signs.js';
+import { checkedWrite, isWithin, markFigureFolder, parseCsv, prepareOutputDir, toCsv } from '../io/index.js';
 import {
   checkSimulateOptions,
   encodePhantom,
   refuseHueOnGrey,
+  SIGNS,
+  signsOf,
   SIMULATOR_VERSION,
   simulatePhenotype,
+  subjectSeed,
   type Phenotype,
+  type SignName,
   type SimulateOptions,
-} from '../simulate/simulate.js';
-import { subjectSeed } from '../simulate/variation.js';
+} from '../simulate/index.js';
+import { startRun, type JobContext, type JobOutput } from './run.js';
+import { readSourcePhotos, refuseInputsInOutput } from './simulate-inputs.js';
 
-/** Options of a cohort: those of `simulatePhenotype` that apply to every subject, and the run's own. */
-export interface CohortOptions extends Pick<
+/** A cohort to simulate: the options of `simulatePhenotype` that apply to every subject, and the run's own. */
+export interface SimulateRequest extends Pick<
   SimulateOptions,
   'condition' | 'severity' | 'signs' | 'jitter' | 'signMix'
 > {
@@ -36,14 +39,9 @@ export interface CohortOptions extends Pick<
   includeControls?: boolean;
   /** Output format. Default `jpeg` (quality 95, 4:4:4). */
   format?: 'jpeg' | 'png';
-  onProgress?: (done: number, total: number, file: string) => void;
-  /** Told what the search of an input folder passed over (an earlier run's images, an unreadable folder). */
-  onNote?: (message: string) => void;
-  /** Told, before the first phantom is made, where an earlier run in `outDir` was moved (see `earlierRun`). */
-  onEarlierRun?: (note: string) => void;
 }
 
-export interface CohortResult {
+export interface SimulateResult extends JobOutput {
   total: number;
   phantoms: number;
   controls: number;
@@ -192,7 +190,11 @@ async function moveEarlierRunAside(outDir: string): Promise<string | undefined> 
  * write over (`input_in_output_folder`). An earlier run in `outDir` is moved to {@link EARLIER_RUNS}
  * before the first phantom; `manifest.csv` is written last, so a run that dies leaves none.
  */
-export async function simulateCohort(options: CohortOptions): Promise<CohortResult> {
+export async function runSimulate(
+  options: SimulateRequest,
+  context: JobContext = {},
+): Promise<SimulateResult> {
+  const run = startRun(context);
   const { condition, severity, weights } = checkSimulateOptions(options);
   // Severity 0 leaves every photo as it is: rows labelled affected would be controls. (With jitter
   // it is refused by checkSimulateOptions; jittered draws are kept above 0.)
@@ -202,14 +204,17 @@ export async function simulateCohort(options: CohortOptions): Promise<CohortResu
       `severity 0 changes no photo, yet its phantoms would be labelled ${condition}; give a severity above 0`,
       { parameter: 'severity', value: 0 },
     );
-  const photos = await readSourcePhotos(options.input, { exclude: [options.outDir], onNote: options.onNote });
-  // Before anything is written: a run must never write over its own input.
+  // Before anything is read or written: the run must never write over its own manifest …
+  await refuseInputsInOutput(options.input, [], options.outDir);
+  const photos = await readSourcePhotos(options.input, { exclude: [options.outDir], onNote: run.note });
+  // … nor over its photos.
   await refuseInputsInOutput(options.input, photos, options.outDir);
   // Before any phantom is made: an output folder that cannot be written must not waste the work.
   // (Its note on an earlier run is not used: the run is moved aside below, and said so.)
   await prepareOutputDir(options.outDir, { subfolders: ['images'], runFile: 'manifest.csv' });
   const earlierRun = await moveEarlierRunAside(options.outDir);
-  if (earlierRun) options.onEarlierRun?.(earlierRun);
+  // Said at once (onNote), not at the end: a run that dies part-way must still say where it went.
+  if (earlierRun) run.note(earlierRun);
   const format = options.format ?? 'jpeg';
   const ext = format === 'png' ? 'png' : 'jpg';
   const seed = options.seed ?? 1;
@@ -221,11 +226,12 @@ export async function simulateCohort(options: CohortOptions): Promise<CohortResu
     MANIFEST_COLUMNS.includes(c) || signCols.includes(c as SignName) || c === 'seed' ? `source_${c}` : c;
   const rows: Record<string, unknown>[] = [];
   const details: Record<string, unknown>[] = [];
-  const skipped: CohortResult['skipped'] = [];
+  const skipped: SimulateResult['skipped'] = [];
   let simulateMs = 0;
 
   for (const [i, photo] of photos.entries()) {
-    options.onProgress?.(i, photos.length, photo.file);
+    run.checkCancelled();
+    run.progress('simulate', i, photos.length, photo.file);
     const base = {
       subject_id: photo.subjectId,
       source_file: relative(options.outDir, photo.file),
@@ -293,7 +299,7 @@ export async function simulateCohort(options: CohortOptions): Promise<CohortResu
       skipped.push({ file: photo.file, code: e.code, message: e.message });
     }
   }
-  options.onProgress?.(photos.length, photos.length, '');
+  run.progress('simulate', photos.length, photos.length);
 
   const columns = [...MANIFEST_COLUMNS, ...covariateCols.map(rename), ...signCols, 'seed'];
   const manifestPath = join(options.outDir, 'manifest.csv');
@@ -304,7 +310,7 @@ export async function simulateCohort(options: CohortOptions): Promise<CohortResu
     JSON.stringify(
       {
         disclaimer: 'Simulated phenotypes of real, healthy faces, for validation only; not patient data.',
-        parameters: { ...options, onProgress: undefined, onEarlierRun: undefined, seed, format },
+        parameters: { ...options, seed, format },
         signs: Object.fromEntries(signCols.map((s) => [s, SIGNS[s]])),
         versions: { endoface: SOFTWARE_VERSION, simulator: SIMULATOR_VERSION },
         skipped,
@@ -324,6 +330,9 @@ export async function simulateCohort(options: CohortOptions): Promise<CohortResu
     manifestPath,
     meanSimulateMs: phantoms > 0 ? simulateMs / phantoms : 0,
     ...(earlierRun ? { earlierRun } : {}),
+    files: [...run.files, join(options.outDir, 'phantoms.json'), manifestPath],
+    notes: run.notes,
+    run: run.info(),
   };
 }
 

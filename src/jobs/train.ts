@@ -1,40 +1,43 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { loadDataset, type DatasetItem } from '../data/index.js';
-import { EndofaceError, isEndofaceError } from '../core/errors.js';
+/**
+ * The `train` job: a screen trained on a cohort with nested subject-grouped cross-validation, written
+ * as a model bundle with its out-of-fold predictions (the input of `evaluate`) and training report.
+ */
+import { relative, join } from 'node:path';
+import { EndofaceError, SOFTWARE_VERSION } from '../core/index.js';
+import { loadDataset, predictionsCsv, type DatasetItem } from '../data/index.js';
+import { QUALITY_STATUSES, type QualityStatus } from '../face/index.js';
 import {
   extractFeatureBatch,
-  FEATURE_SET_NAMES,
   extractorVersions,
+  FEATURE_SET_NAMES,
   type FaceFeatures,
-  type FeatureCache,
   type FeatureSetName,
 } from '../features/index.js';
-import { toCsv } from '../io/csv-write.js';
 import {
+  DISCLAIMER,
+  featureMatrix,
+  matrixColumns,
+  SCREEN_ESTIMATORS,
+  trainingDataHash,
+  trainScreen,
+  type BundleMetadata,
+  type ScreenEstimator,
+  type ScreenMetadata,
+  type TrainedScreen,
+} from '../model/index.js';
+import {
+  aggregateBySubject,
   delongCi,
   rocAucScore,
   thresholdMetrics,
   youdenThreshold,
-  aggregateBySubject,
 } from '../stats/index.js';
-import { SOFTWARE_VERSION } from '../core/version.js';
-import { lookUpOption } from '../util/options.js';
-import {
-  DISCLAIMER,
-  prepareBundleDir,
-  saveBundle,
-  type Bundle,
-  trainingDataHash,
-  type BundleMetadata,
-  type ScreenMetadata,
-} from '../model/bundle.js';
-import { featureMatrix, matrixColumns } from '../model/feature-matrix.js';
-import { SCREEN_ESTIMATORS, trainScreen, type ScreenEstimator, type TrainedScreen } from '../model/screen.js';
-import { QUALITY_STATUSES } from '../face/index.js';
+import { lookUpOption } from '../util/index.js';
+import { prepareBundleDir, saveOrRescue } from './bundle-write.js';
+import { openCacheOf, type CacheRequest } from './resources.js';
+import { startRun, type JobContext, type JobOutput } from './run.js';
 
-export interface TrainOptions {
+export interface TrainRequest extends CacheRequest {
   /** Manifest CSV or folder per class. */
   data: string;
   /** Screen name (e.g. `cushing`). */
@@ -51,13 +54,13 @@ export interface TrainOptions {
   innerFolds?: number;
   seed?: number;
   /** Quality statuses admitted to training. Default pass and warn. */
-  admit?: ('pass' | 'warn' | 'reject')[];
-  cache?: FeatureCache;
+  admit?: readonly QualityStatus[];
+  /** Worker threads for feature extraction. Default 2. */
   workers?: number;
+  /** Replace a bundle already in `out`. */
   overwrite?: boolean;
   /** Data licences and sources to record in the bundle. */
   sources?: BundleMetadata['trainingData']['sources'];
-  onProgress?: (stage: string, done: number, total: number) => void;
 }
 
 /** Who was ingested, who was excluded and why, who was analysed (TRIPOD+AI / STARD participant flow). */
@@ -69,45 +72,12 @@ export interface ParticipantFlow {
   analysed: { photos: number; subjects: number; byLabel: Record<string, number> };
 }
 
-export interface TrainResult {
+export interface TrainResult extends JobOutput {
   bundleDir: string;
   flow: ParticipantFlow;
   screen: ScreenMetadata;
   cv: TrainedScreen['cv'];
   warnings: string[];
-}
-
-/**
- * Saves the bundle; when that fails at the end of a long training (disk full, folder removed or
- * filled meanwhile), saves
- * it to a fresh temporary folder instead and says where, so the trained model is not lost.
- */
-async function saveOrRescue(out: string, bundle: Bundle, overwrite?: boolean): Promise<void> {
-  try {
-    await saveBundle(out, bundle, { overwrite });
-  } catch (e) {
-    if (!isEndofaceError(e) || !['output_not_writable', 'bundle_exists'].includes(e.code)) throw e;
-    const rescue = await mkdtemp(join(tmpdir(), 'endoface-bundle-'));
-    try {
-      await saveBundle(rescue, bundle, { overwrite: true });
-    } catch (again) {
-      // The first failure is the one to report; the rescue's is said beside it.
-      await rm(rescue, { recursive: true, force: true });
-      throw new EndofaceError(
-        'output_not_writable',
-        `${e.message}; saving the trained bundle to ${rescue} failed too: ${(again as Error).message}`,
-        { ...e.details },
-      );
-    }
-    throw new EndofaceError(
-      'output_not_writable',
-      `${e.message}; the trained bundle was saved to ${rescue}`,
-      {
-        ...e.details,
-        rescued: rescue,
-      },
-    );
-  }
 }
 
 export const DEFAULT_FEATURE_SETS: FeatureSetName[] = ['faceres', 'morphometrics', 'colour'];
@@ -119,14 +89,15 @@ export const DEFAULT_FEATURE_SETS: FeatureSetName[] = ['faceres', 'morphometrics
  * saves the pipeline, the out-of-fold predictions (`oof-predictions.csv`, the input of `evaluate`)
  * and metadata with the metrics' confidence intervals.
  */
-export async function trainBundle(options: TrainOptions): Promise<TrainResult> {
+export async function runTrain(options: TrainRequest, context: JobContext = {}): Promise<TrainResult> {
+  const run = startRun(context);
   const classes =
     options.classes ?? [options.negative, options.positive].filter((c): c is string => Boolean(c));
   if (classes.length < 2) {
     throw new EndofaceError(
       'invalid_option',
-      'give --positive and --negative labels, or --classes for a multi-class model',
-      {},
+      'give the `positive` and `negative` labels of a binary screen, or the `classes` of a multi-class model',
+      { parameter: ['positive', 'negative', 'classes'] },
     );
   }
   const featureSets = (options.featureSets ?? DEFAULT_FEATURE_SETS).map((f) =>
@@ -155,21 +126,29 @@ export async function trainBundle(options: TrainOptions): Promise<TrainResult> {
   const exclude = (reason: string): void => void (excluded[reason] = (excluded[reason] ?? 0) + 1);
   const kept: { item: DatasetItem; features: FaceFeatures }[] = [];
   let done = 0;
-  for await (const o of extractFeatureBatch(
-    items.map((i) => i.file),
-    { sets: featureSets, cache: options.cache, workers: options.workers },
-  )) {
-    options.onProgress?.('features', ++done, items.length);
-    if (!o.ok) exclude(`unreadable:${o.error.code}`);
-    else if (o.features.faceCount === 0) exclude('no_face');
-    else if (!admit.includes(o.features.quality.status)) {
-      exclude(
-        `quality_${o.features.quality.status}:${o.features.quality.reasons
-          .filter((r) => r.severity === o.features.quality.status)
-          .map((r) => r.code)
-          .join('+')}`,
-      );
-    } else kept.push({ item: items[o.index], features: o.features });
+  const cache = openCacheOf(options.cache);
+  try {
+    await run.timed('features', async () => {
+      for await (const o of extractFeatureBatch(
+        items.map((i) => i.file),
+        { sets: featureSets, cache: cache.cache, workers: run.workers(options.workers, 2) },
+      )) {
+        run.checkCancelled();
+        run.progress('features', ++done, items.length, o.file);
+        if (!o.ok) exclude(`unreadable:${o.error.code}`);
+        else if (o.features.faceCount === 0) exclude('no_face');
+        else if (!admit.includes(o.features.quality.status)) {
+          exclude(
+            `quality_${o.features.quality.status}:${o.features.quality.reasons
+              .filter((r) => r.severity === o.features.quality.status)
+              .map((r) => r.code)
+              .join('+')}`,
+          );
+        } else kept.push({ item: items[o.index], features: o.features });
+      }
+    });
+  } finally {
+    cache.close();
   }
   kept.sort((a, b) => items.indexOf(a.item) - items.indexOf(b.item));
   const byLabel: Record<string, number> = {};
@@ -199,7 +178,7 @@ export async function trainBundle(options: TrainOptions): Promise<TrainResult> {
     innerFolds: options.innerFolds,
     seed: options.seed ?? 0,
     sampleWeight: groups.map((g) => 1 / perSubject.get(g)!),
-    onProgress: (stage, d, t) => options.onProgress?.(`cv:${stage}`, d, t),
+    onProgress: (stage, d, t) => run.progress(`cross-validation: ${stage}`, d, t),
   });
 
   // Out-of-fold metrics and the operating threshold (binary screens).
@@ -209,6 +188,7 @@ export async function trainBundle(options: TrainOptions): Promise<TrainResult> {
   const oofRows = trained.oof.map((p) => {
     const k = kept[p.index];
     return {
+      ...k.item.covariates,
       // Relative to the bundle, not the shell's folder: the file reads the same from anywhere.
       image: relative(options.out, k.item.file),
       subject: k.item.subjectId,
@@ -217,7 +197,6 @@ export async function trainBundle(options: TrainOptions): Promise<TrainResult> {
       ...Object.fromEntries(classes.map((c, i) => [`p_${c}`, p.probabilities[i]])),
       fold: p.fold,
       quality: k.features.quality.status,
-      ...k.item.covariates,
     };
   });
   if (classes.length === 2) {
@@ -300,27 +279,34 @@ export async function trainBundle(options: TrainOptions): Promise<TrainResult> {
     softwareVersion: SOFTWARE_VERSION,
     files: {},
   };
-  await saveOrRescue(
-    options.out,
-    { metadata, screens: { [options.task]: trained.model } },
-    options.overwrite,
+  const bundle = { metadata, screens: { [options.task]: trained.model } };
+  for (const file of await saveOrRescue(options.out, bundle, options.overwrite)) run.files.push(file);
+  const covariateCols = dataset.covariates.filter((c) => !['fold', 'quality'].includes(c));
+  await run.write(
+    join(options.out, 'oof-predictions.csv'),
+    predictionsCsv(oofRows, {
+      score: classes.length === 2,
+      columns: [
+        ...(classes.length === 2 ? [] : classes.map((c) => `p_${c}`)),
+        'fold',
+        'quality',
+        ...covariateCols,
+      ],
+    }),
   );
-  const covariateCols = dataset.covariates.filter(
-    (c) => !['image', 'subject', 'label', 'score', 'fold', 'quality'].includes(c),
-  );
-  const cols = [
-    'image',
-    'subject',
-    'label',
-    ...(classes.length === 2 ? ['score'] : classes.map((c) => `p_${c}`)),
-    'fold',
-    'quality',
-    ...covariateCols,
-  ];
-  await writeFile(join(options.out, 'oof-predictions.csv'), toCsv(cols, oofRows));
-  await writeFile(
+  const info = run.info({ ...bundle, sha256: undefined });
+  await run.write(
     join(options.out, 'training-report.json'),
-    JSON.stringify({ flow, cv: trained.cv, warnings, screen }, null, 2) + '\n',
+    JSON.stringify({ flow, cv: trained.cv, warnings, screen, run: info }, null, 2) + '\n',
   );
-  return { bundleDir: options.out, flow, screen, cv: trained.cv, warnings };
+  return {
+    bundleDir: options.out,
+    flow,
+    screen,
+    cv: trained.cv,
+    warnings,
+    files: run.files,
+    notes: run.notes,
+    run: info,
+  };
 }

@@ -2,10 +2,9 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EndofaceError } from '../core/errors.js';
-import { prepareOutputDir, writeChecked } from '../io/output-dir.js';
+import { EndofaceError } from '../core/index.js';
 import { extractorVersions, type FeatureSetName } from '../features/index.js';
-import { SOFTWARE_VERSION } from '../core/version.js';
+import { SOFTWARE_VERSION } from '../core/index.js';
 import type { NormativeModel } from './normative.js';
 import type { SerializedPipeline } from './pipeline.js';
 
@@ -13,8 +12,8 @@ import type { SerializedPipeline } from './pipeline.js';
  * Model bundles (DESIGN.md §7, after MONAI's bundle specification): a directory with
  * `metadata.json` — what the model is, what it is for and not for, what it was trained on (with the
  * data's licences), how well it did (with CIs), and which extractor versions produced its inputs —
- * beside the weights (`screens/<name>.json`, `normative.json`). `saveBundle` and `loadBundle` are the
- * only writer and reader; loading checks the schema version and every extractor version and refuses
+ * beside the weights (`screens/<name>.json`, `normative.json`). `bundleFiles` and `loadBundle` are the
+ * only serialiser and reader (the train job writes the files); loading checks the schema version and every extractor version and refuses
  * a mismatch with a reason code, because features from another extractor version are not the ones
  * the weights were fitted on.
  */
@@ -78,6 +77,8 @@ export interface BundleMetadata {
 
 export interface Bundle {
   dir?: string;
+  /** SHA-256 of metadata.json as read (it holds every other file's hash): the bundle's identity. */
+  sha256?: string;
   metadata: BundleMetadata;
   normative?: NormativeModel;
   screens: Record<string, SerializedPipeline>;
@@ -97,39 +98,24 @@ export function trainingDataHash(
   );
 }
 
-/** Writes a bundle directory. Refuses to overwrite a directory holding another bundle unless `overwrite`. */
-export async function saveBundle(
-  dir: string,
-  bundle: Bundle,
-  options: { overwrite?: boolean } = {},
-): Promise<void> {
-  await prepareBundleDir(dir, options);
-  const files: Record<string, string> = {};
-  const write = async (rel: string, value: unknown): Promise<void> => {
-    const text = JSON.stringify(value) + '\n';
-    files[rel] = sha(text);
-    await writeChecked(join(dir, rel), text);
-  };
-  if (bundle.normative) await write('normative.json', bundle.normative);
-  for (const s of bundle.metadata.screens) await write(s.file, bundle.screens[s.name]);
-  const metadata: BundleMetadata = { ...bundle.metadata, files };
-  validateMetadata(metadata, dir);
-  await writeChecked(join(dir, 'metadata.json'), JSON.stringify(metadata, null, 2) + '\n');
-}
-
 /**
- * Refuses a folder that holds a bundle (`bundle_exists`, unless `overwrite`) or cannot be written
- * (`output_not_writable`), and creates it: `train` calls this before its feature extraction too.
+ * The files of a bundle, by path relative to its folder: each part's JSON, and `metadata.json` with
+ * every other file's SHA-256 (validated). The bundle's only serialisation: the train job writes
+ * these files, `loadBundle` reads them.
  */
-export async function prepareBundleDir(dir: string, options: { overwrite?: boolean } = {}): Promise<void> {
-  if (!options.overwrite && existsSync(join(dir, 'metadata.json'))) {
-    throw new EndofaceError(
-      'bundle_exists',
-      `${dir} already holds a model bundle; choose another --out, add --overwrite, or remove it`,
-      { dir },
-    );
-  }
-  await prepareOutputDir(dir, { subfolders: ['screens'] });
+export function bundleFiles(bundle: Bundle, dir = 'bundle'): Record<string, string> {
+  const files: Record<string, string> = {};
+  const hashes: Record<string, string> = {};
+  const add = (rel: string, value: unknown): void => {
+    files[rel] = JSON.stringify(value) + '\n';
+    hashes[rel] = sha(files[rel]);
+  };
+  if (bundle.normative) add('normative.json', bundle.normative);
+  for (const s of bundle.metadata.screens) add(s.file, bundle.screens[s.name]);
+  const metadata: BundleMetadata = { ...bundle.metadata, files: hashes };
+  validateMetadata(metadata, dir);
+  files['metadata.json'] = JSON.stringify(metadata, null, 2) + '\n';
+  return files;
 }
 
 const REQUIRED: (keyof BundleMetadata)[] = [
@@ -194,8 +180,9 @@ export async function loadBundle(dir: string): Promise<Bundle> {
   if (!existsSync(metaPath))
     throw new EndofaceError('bundle_not_found', `${dir} is not a model bundle (no metadata.json)`, { dir });
   let metadata: BundleMetadata;
+  const metaText = await readFile(metaPath, 'utf8');
   try {
-    metadata = JSON.parse(await readFile(metaPath, 'utf8')) as BundleMetadata;
+    metadata = JSON.parse(metaText) as BundleMetadata;
   } catch (e) {
     throw new EndofaceError('invalid_bundle', `${metaPath} is not valid JSON: ${(e as Error).message}`, {
       dir,
@@ -235,5 +222,5 @@ export async function loadBundle(dir: string): Promise<Bundle> {
   const normative = metadata.normative
     ? ((await read(metadata.normative.file)) as NormativeModel)
     : undefined;
-  return { dir, metadata, normative, screens };
+  return { dir, sha256: sha(metaText), metadata, normative, screens };
 }

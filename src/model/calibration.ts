@@ -5,7 +5,7 @@
  * out-of-fold scores of the training rows (never on rows that are later tested), multi-class
  * probabilities renormalised to sum 1. A calibrator is plain JSON data.
  */
-import { fitLogistic } from '../stats/logistic.js';
+import { fitLogistic } from '../stats/index.js';
 import { column, sigmoid, zeros, type Matrix64 } from './matrix.js';
 import { probabilitiesFromDecision } from './estimator.js';
 import { modelError, readNumber, readNumbers } from './validate.js';

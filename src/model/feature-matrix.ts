@@ -1,4 +1,4 @@
-import { EndofaceError } from '../core/errors.js';
+import { EndofaceError } from '../core/index.js';
 import { featureNames, type FaceFeatures, type FeatureSetName } from '../features/index.js';
 import type { Matrix64 } from './matrix.js';
 

@@ -1,7 +1,9 @@
 /**
  * The model stage: supervised screens over feature matrices (logistic regression, multinomial
  * logistic regression, a small MLP), subject-grouped splits, nested cross-validation, probability
- * calibration, and the JSON form of fitted pipelines. Pure, synchronous numeric code.
+ * calibration, the normative model of normal faces, scoring faces with a bundle, and bundles' JSON
+ * form (read and checked by `loadBundle`; written by the train job). Pure numeric code but for
+ * `loadBundle`, which reads.
  */
 export {
   trainScreen,
@@ -92,6 +94,7 @@ export { fromRows, stackRows, toRows, zeros, type Matrix, type Matrix64 } from '
 export type { ModelErrorCode } from './validate.js';
 export {
   ageBandOf,
+  describeStratum,
   sexAgeOf,
   readSexAge,
   type CovariateWarning,
@@ -112,8 +115,8 @@ export { fitLowRank, lowRankScores, type LowRankModel } from './normative-pca.js
 export {
   BUNDLE_SCHEMA_VERSION,
   DISCLAIMER,
+  bundleFiles,
   loadBundle,
-  saveBundle,
   trainingDataHash,
   validateMetadata,
   type Bundle,
@@ -123,16 +126,13 @@ export {
 } from './bundle.js';
 export { featureMatrix, matrixColumns } from './feature-matrix.js';
 export {
-  DEFAULT_FEATURE_SETS,
-  trainBundle,
-  type ParticipantFlow,
-  type TrainOptions,
-  type TrainResult,
-} from '../jobs/train.js';
-export {
-  predictPhotos,
-  type PhotoPrediction,
-  type PredictOptions,
+  bundleFeatureSets,
+  infiniteFeatureSet,
+  scoreFaces,
+  type FaceScores,
+  type FaceToScore,
   type ScreenPrediction,
-} from '../jobs/predict.js';
+  type WithheldScreen,
+} from './score.js';
 export { checkMissingFeatures, decisionRule, type MissingFeatureCheck } from './missing-features.js';
+export { sigmoid } from './matrix.js';

@@ -29,7 +29,7 @@ import {
   type FittedEstimator,
 } from './estimator.js';
 import { checkNumber, modelError, readNumber, readNumbers, readTyped } from './validate.js';
-import { lookUpOption } from '../util/options.js';
+import { lookUpOption } from '../util/index.js';
 
 /** Solvers: Newton (IRLS) needs a (d+1)² Hessian per step; L-BFGS only gradients. */
 export const LOGISTIC_SOLVERS = ['auto', 'newton', 'lbfgs'] as const;

@@ -14,7 +14,7 @@
  * (scale exactly 1, see standardize.ts) carries no information and is not drawn: the mean fill is
  * then exact for a logistic head, and drawing it would only add noise.
  */
-import { percentileSorted } from '../stats/distributions.js';
+import { percentileSorted } from '../stats/index.js';
 import { createRandom, normalDraw } from '../stats/index.js';
 import type { Matrix } from './matrix.js';
 import type { FittedPipeline } from './pipeline.js';

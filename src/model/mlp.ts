@@ -15,7 +15,7 @@ import {
   type FittedEstimator,
 } from './estimator.js';
 import { deriveSeed, shuffleInPlace, stratifiedGroupHoldout } from './splits.js';
-import { createRandom } from '../stats/random.js';
+import { createRandom } from '../stats/index.js';
 import { checkNumber, modelError, readNumber, readNumbers, readTyped } from './validate.js';
 
 /** Hyper-parameters of {@link MlpClassifier}. */

@@ -7,7 +7,7 @@
  * predictions are honest estimates of that procedure; the final model is the same procedure on
  * all rows.
  */
-import { isEndofaceError } from '../core/errors.js';
+import { isEndofaceError } from '../core/index.js';
 import { take, takeRows, zeros, type Matrix, type Matrix64 } from './matrix.js';
 import { applyStandardizer, fitStandardizer } from './standardize.js';
 import { fitCalibrator, type CalibrationMethod } from './calibration.js';

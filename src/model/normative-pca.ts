@@ -1,5 +1,5 @@
 import { createRandom } from '../stats/index.js';
-import { symmetricEigen } from '../util/linalg.js';
+import { symmetricEigen } from '../util/index.js';
 
 /**
  * A low-rank model of a descriptor space over normal faces: the mean and the top-k principal axes

@@ -1,7 +1,8 @@
 import { COLOUR_FEATURES, MORPHOMETRICS, type FeatureSetName } from '../features/index.js';
-import { REGION_NAMES, type RegionName } from '../face/regions.js';
+import { REGION_NAMES, type RegionName } from '../face/index.js';
 import { normalCdf } from '../stats/index.js';
 import { fitLowRank, lowRankScores, type LowRankModel } from './normative-pca.js';
+import type { Condition } from '../core/index.js';
 
 /**
  * The normative model: what normal faces look like, by sex and age band, so that one face's
@@ -15,7 +16,7 @@ import { fitLowRank, lowRankScores, type LowRankModel } from './normative-pca.js
 export const AGE_BANDS = ['18-29', '30-44', '45-59', '60+'] as const;
 export type AgeBand = (typeof AGE_BANDS)[number];
 export type Sex = 'female' | 'male';
-export type Condition = 'cushing' | 'acromegaly';
+export type { Condition };
 
 /** A sex or age value the normative reference cannot use, and what is done instead. */
 export interface CovariateWarning {
@@ -186,6 +187,15 @@ const strataKeys = (sex?: Sex, band?: AgeBand): string[] => [
   'all|all',
 ];
 
+/** A stratum key in words: `male|18-29` → "normal men aged 18–29", `all|all` → "all normal faces". */
+export function describeStratum(key: string): string {
+  const [sex, band] = key.split('|');
+  const who = sex === 'male' ? 'men' : sex === 'female' ? 'women' : 'faces';
+  const age =
+    band === 'all' || band === undefined ? '' : ` aged ${band.replace('-', '–').replace('+', ' or over')}`;
+  return `${sex === 'all' && !age ? 'all ' : ''}normal ${who}${age}`;
+}
+
 function rowOf(s: { morphometrics: ArrayLike<number>; colour: ArrayLike<number> }): number[] {
   return [...Array.from(s.morphometrics), ...Array.from(s.colour)];
 }
@@ -290,8 +300,8 @@ export function fitNormativeModel(
 }
 
 export interface NormativeAssessment {
-  /** Which reference group the face was compared with, and its size. */
-  reference: { stratum: string; n: number; fallback: boolean };
+  /** Which reference group the face was compared with (its key and in words), and its size. */
+  reference: { stratum: string; description: string; n: number; fallback: boolean };
   features: { name: string; value: number; z: number; percentile: number }[];
   regions: { region: RegionName; score: number; percentile: number }[];
   conditions: Record<Condition, { score: number; percentile: number }>;
@@ -321,6 +331,7 @@ export function assessNormative(
   const assessment: NormativeAssessment = {
     reference: {
       stratum: stratum.key,
+      description: describeStratum(stratum.key),
       n: stratum.n,
       fallback: stratum.key !== strataKeys(face.sex, band)[0],
     },

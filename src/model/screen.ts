@@ -5,8 +5,8 @@
  * new rows with a stored pipeline.
  */
 import { performance } from 'node:perf_hooks';
-import { mergeChecked, type DeepPartial } from '../util/merge.js';
-import { lookUpOption } from '../util/options.js';
+import { mergeChecked, type DeepPartial } from '../util/index.js';
+import { lookUpOption } from '../util/index.js';
 import type { Matrix, Matrix64 } from './matrix.js';
 import { column } from './matrix.js';
 import { CALIBRATION_METHODS, type CalibrationMethod } from './calibration.js';

@@ -3,7 +3,7 @@
  * a model is never tested on a face it was trained on (the leak that inflates accuracy when a
  * bootstrap or a split resamples images instead of subjects).
  */
-import { createRandom, type Random } from '../stats/random.js';
+import { createRandom, type Random } from '../stats/index.js';
 import { checkLength, checkNumber, modelError } from './validate.js';
 
 /** Subjects indexed 0 … nGroups−1, with their rows and their stratum. */

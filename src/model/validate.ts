@@ -3,7 +3,7 @@
  * an {@link EndofaceError} whose code a script can branch on and whose details name the parameter
  * and the offending position (0-based `row` / `column`).
  */
-import { EndofaceError } from '../core/errors.js';
+import { EndofaceError } from '../core/index.js';
 import type { Matrix } from './matrix.js';
 
 /** Reason codes thrown by the model stage. */

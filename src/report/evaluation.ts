@@ -1,34 +1,24 @@
 /**
- * The evaluation report: reads the predictions (and reader ratings), runs the statistics at photo
- * and subject level, and writes `metrics.json` (every number at full precision), `summary.md` and
- * the figures. `evaluateStudy` is the pure part (tables in, metrics out); `runEvaluation` adds the
- * file I/O the CLI needs.
+ * The evaluation of a study: the statistics at photo and subject level, subgroups and the comparison
+ * with readers, as the numbers `metrics.json` holds at full precision (the figures and `summary.md`
+ * are drawn from them). `evaluateStudy` is pure (tables in, metrics out); the `evaluate` job (jobs/evaluate.ts)
+ * reads the files and writes the report.
  */
-import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import type { PredictionTable, ReaderRatingTable } from '../data/index.js';
 import {
   aggregateBySubject,
   compareWithReaders,
   diagnosticAccuracy,
   mixedLabelSubjects,
-  parsePredictionsCsv,
-  parseReadersCsv,
   subgroupTable,
   type Aggregation,
   type DiagnosticAccuracy,
-  type PredictionTable,
-  type ReaderRatingTable,
   type ReaderStudy,
   type StatsWarning,
   type SubgroupTable,
   type ThresholdSpec,
 } from '../stats/index.js';
-import { EndofaceError } from '../core/errors.js';
-import { prepareOutputDir } from '../io/output-dir.js';
-import { SOFTWARE_VERSION } from '../core/version.js';
-import { evaluationMarkdown, percent } from './markdown.js';
-import { calibrationSpec, precisionRecallSpec, readerPoints, renderSvg, rocSpec, svgToPng } from './plots.js';
+import { EndofaceError, SOFTWARE_VERSION } from '../core/index.js';
 
 export const DISCLAIMER =
   'endoface is research software, not a medical device; these results must not be used to diagnose, treat or exclude any condition.';
@@ -76,15 +66,6 @@ export interface InputFile {
   rows: number;
 }
 
-/** Result of {@link runEvaluation}. */
-export interface EvaluationResult {
-  metrics: EvaluationMetrics;
-  /** Paths written. */
-  files: string[];
-  /** A note when the output folder held an earlier evaluation (its files are replaced). */
-  earlierRun?: string;
-}
-
 /** Runs every analysis on parsed tables. Pure and deterministic for a given seed. */
 export function evaluateStudy(
   predictions: PredictionTable,
@@ -112,7 +93,7 @@ export function evaluateStudy(
     if (!(name in predictions.covariates)) {
       throw new EndofaceError(
         'missing_column',
-        `--by ${name}: the predictions have no column "${name}" (covariates: ${Object.keys(predictions.covariates).join(', ') || 'none'})`,
+        `by: the predictions have no column "${name}" (covariates: ${Object.keys(predictions.covariates).join(', ') || 'none'})`,
         {
           parameter: 'by',
           value: name,
@@ -210,77 +191,4 @@ function once(warnings: StatsWarning[]): StatsWarning[] {
  */
 export function toJson(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2);
-}
-
-async function readInput(path: string): Promise<{ text: string; sha256: string }> {
-  let buf: Buffer;
-  try {
-    buf = await readFile(path);
-  } catch (e) {
-    throw new EndofaceError(
-      'file_not_found',
-      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-      { file: path },
-    );
-  }
-  return { text: buf.toString('utf8'), sha256: createHash('sha256').update(buf).digest('hex') };
-}
-
-/**
- * Reads `predictionsPath` (and `readersPath`), evaluates, and writes into `outDir`:
- * `metrics.json`, `summary.md`, and `roc`, `calibration`, `precision-recall` figures as `.svg`,
- * `.png` and their Vega-Lite `.vl.json` specs.
- */
-export async function runEvaluation(
-  paths: { predictions: string; readers?: string; out: string },
-  options: EvaluationOptions = {},
-): Promise<EvaluationResult> {
-  // Refuse an unusable output folder before reading or computing anything.
-  const { earlierRun } = await prepareOutputDir(paths.out, { runFile: 'metrics.json' });
-  const p = await readInput(paths.predictions);
-  const predictions = parsePredictionsCsv(p.text, basename(paths.predictions));
-  let ratings: ReaderRatingTable | null = null;
-  let readersInput: InputFile | null = null;
-  if (paths.readers !== undefined) {
-    const r = await readInput(paths.readers);
-    ratings = parseReadersCsv(r.text, basename(paths.readers));
-    readersInput = { file: paths.readers, sha256: r.sha256, rows: ratings.image.length };
-  }
-  const metrics = evaluateStudy(predictions, ratings, options, {
-    predictions: { file: paths.predictions, sha256: p.sha256, rows: predictions.image.length },
-    readers: readersInput,
-  });
-  const files: string[] = [];
-  const write = async (name: string, data: string | Buffer) => {
-    const path = join(paths.out, name);
-    await writeFile(path, data);
-    files.push(path);
-  };
-  await write('metrics.json', toJson(metrics) + '\n');
-  await write('summary.md', evaluationMarkdown(metrics));
-  const ph = metrics.photo;
-  const auc = `AUC ${ph.auc.estimate.toFixed(3)}`;
-  const specs = {
-    roc: rocSpec(ph.rocCurve, auc, metrics.readers === null ? [] : readerPoints(metrics.readers.readers)),
-    'precision-recall': precisionRecallSpec(
-      ph.precisionRecallCurve,
-      `Average precision ${ph.averagePrecision.estimate.toFixed(3)}; dashed line = prevalence`,
-      ph.nPositive / ph.nCases,
-    ),
-    ...(ph.calibration === null
-      ? {}
-      : {
-          calibration: calibrationSpec(
-            ph.calibration.uniform,
-            `Photo level, ${ph.calibration.uniform.nBins} uniform bins; bars = Wilson ${percent(metrics.options.level)} CI; labels = photos per bin`,
-          ),
-        }),
-  };
-  for (const [name, spec] of Object.entries(specs)) {
-    const svg = await renderSvg(spec);
-    await write(`${name}.vl.json`, JSON.stringify(spec, null, 2) + '\n');
-    await write(`${name}.svg`, svg);
-    await write(`${name}.png`, await svgToPng(svg));
-  }
-  return { metrics, files, ...(earlierRun ? { earlierRun } : {}) };
 }

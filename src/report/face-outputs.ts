@@ -1,6 +1,5 @@
 import sharp from 'sharp';
 import type { BatchOutcome, FaceAnalysis } from '../face/index.js';
-import { checkedWrite, writeChecked } from '../io/output-dir.js';
 
 const round = (v: number, digits = 2): number => Number(v.toFixed(digits));
 
@@ -32,18 +31,13 @@ export function faceAnalysisJson(a: FaceAnalysis): Record<string, unknown> {
   };
 }
 
-export async function writeAlignedCrop(path: string, a: FaceAnalysis): Promise<void> {
-  if (!a.aligned) return;
+/** The aligned face crop as a PNG (undefined: no face was aligned). */
+export async function alignedCropPng(a: FaceAnalysis): Promise<Buffer | undefined> {
+  if (!a.aligned) return undefined;
   const { data, width, height } = a.aligned.image;
-  await checkedWrite(path, () =>
-    sharp(data, { raw: { width, height, channels: 3 } })
-      .png()
-      .toFile(path),
-  );
-}
-
-export async function writeJson(path: string, value: unknown): Promise<void> {
-  await writeChecked(path, JSON.stringify(value, null, 2) + '\n');
+  return sharp(data, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 export const DETECT_SUMMARY_COLUMNS = [

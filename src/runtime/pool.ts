@@ -13,7 +13,7 @@ export function capWorkers(
   if (requested <= cores) return { workers: requested };
   return {
     workers: cores,
-    note: `--workers ${requested} capped at ${cores}, the number of CPU cores (more only cost memory)`,
+    note: `${requested} worker threads asked for, ${cores} used: the number of CPU cores (more only cost memory)`,
   };
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { EndofaceError } from '../core/errors.js';
+import { EndofaceError } from '../core/index.js';
 
 /**
  * Every model file endoface loads, by id: which npm package ships it, where inside, and the

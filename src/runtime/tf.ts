@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as tfc from '@tensorflow/tfjs-core';
-import { EndofaceError } from '../core/errors.js';
+import { EndofaceError } from '../core/index.js';
 import { registerLocalModelLoader } from './local-io.js';
 import { paths } from './registry.js';
 

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { isEndofaceError } from '../core/errors.js';
+import { isEndofaceError } from '../core/index.js';
 
 /**
  * Makes the current worker thread answer pool tasks with `fn` (see pool.ts for the protocol).

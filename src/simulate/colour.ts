@@ -1,7 +1,7 @@
-import { regionIndices } from '../face/regions.js';
+import { regionIndices } from '../face/index.js';
 import type { RgbImage } from '../image/index.js';
-import { labToSrgb, srgbToLab } from '../util/colour.js';
-import { applyAffine, type Point2 } from '../util/geometry.js';
+import { labToSrgb, srgbToLab } from '../util/index.js';
+import { applyAffine, type Point2 } from '../util/index.js';
 import { forEachPixel, pixelBox, sampleGrid } from './grid.js';
 import { BROW_LOWER, BROW_UPPER, polyline } from './displacements.js';
 import { eyeGuard, smoothstep, type FaceFrame } from './frame.js';

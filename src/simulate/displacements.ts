@@ -1,6 +1,6 @@
-import { CANONICAL_MESH } from '../face/regions.js';
+import { CANONICAL_MESH } from '../face/index.js';
 import { MESH_CONTOURS, MESH_POINTS as P } from '../face/index.js';
-import type { Point2 } from '../util/geometry.js';
+import type { Point2 } from '../util/index.js';
 import { eyeGuard, smoothstep, type FaceFrame } from './frame.js';
 import { SIGN_NAMES, SIGNS, type SignName } from './signs.js';
 

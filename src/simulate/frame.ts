@@ -1,5 +1,5 @@
 import { MESH_CONTOURS } from '../face/index.js';
-import { applyAffine, invertAffine, type AffineMatrix, type Point2 } from '../util/geometry.js';
+import { applyAffine, invertAffine, type AffineMatrix, type Point2 } from '../util/index.js';
 import { pixelBox, type PixelBox } from './grid.js';
 
 /**

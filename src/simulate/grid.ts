@@ -1,4 +1,4 @@
-import { applyAffine, type AffineMatrix } from '../util/geometry.js';
+import { applyAffine, type AffineMatrix } from '../util/index.js';
 
 /**
  * A smooth quantity (a displacement, a colour shift) sampled on a coarse grid of photo pixels and

@@ -1,4 +1,6 @@
 export {
+  checkSimulateOptions,
+  refuseHueOnGrey,
   simulatePhenotype,
   encodePhantom,
   HUE_SIGNS,
@@ -10,13 +12,6 @@ export {
   type SimulationWarningCode,
 } from './simulate.js';
 export {
-  simulateCohort,
-  EARLIER_RUNS,
-  MANIFEST_COLUMNS,
-  type CohortOptions,
-  type CohortResult,
-} from '../jobs/simulate.js';
-export {
   CONDITIONS,
   SIGN_NAMES,
   SIGNS,
@@ -26,7 +21,6 @@ export {
   type SignDefinition,
   type SignName,
 } from './signs.js';
-export { readSourcePhotos, type SourcePhoto, type SimulateInputErrorCode } from '../data/inputs.js';
 export { MIN_JITTERED_SEVERITY, subjectSeed, variedMagnitudes, type Variation } from './variation.js';
 export { fitThinPlateSpline, evalThinPlateSpline, type ThinPlateSpline } from './tps.js';
 export type { ColourEdit } from './colour.js';

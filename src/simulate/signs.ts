@@ -1,6 +1,7 @@
-import { EndofaceError } from '../core/errors.js';
-import type { RegionName } from '../face/regions.js';
-import { lookUpOption } from '../util/options.js';
+import { EndofaceError } from '../core/index.js';
+import type { RegionName } from '../face/index.js';
+import { lookUpOption } from '../util/index.js';
+import { CONDITIONS, type Condition } from '../core/index.js';
 
 /**
  * The simulator's sign catalogue: every facial change it can make, one parameter per sign, with the
@@ -10,8 +11,7 @@ import { lookUpOption } from '../util/options.js';
  * Geometry is in the aligned crop's frame, in fractions of the crop side ("face units": the eye
  * centres are 0.28 apart), so every change scales with the face and follows its orientation.
  */
-export const CONDITIONS = ['cushing', 'acromegaly'] as const;
-export type Condition = (typeof CONDITIONS)[number];
+export { CONDITIONS, type Condition };
 
 export const SIGN_NAMES = [
   'nose_widening',

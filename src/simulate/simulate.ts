@@ -1,11 +1,11 @@
 import sharp from 'sharp';
-import { EndofaceError } from '../core/errors.js';
+import { EndofaceError } from '../core/index.js';
 import { analyzeFace, MESH_SIZE, type FaceAnalysis } from '../face/index.js';
-import { REGION_NAMES, VERTEX_REGION, type RegionName } from '../face/regions.js';
+import { REGION_NAMES, VERTEX_REGION, type RegionName } from '../face/index.js';
 import { decodeImage, type DecodedImage, type RgbImage } from '../image/index.js';
-import { lookUpOption } from '../util/options.js';
-import { applyAffine, type Point2 } from '../util/geometry.js';
-import { SOFTWARE_VERSION } from '../core/version.js';
+import { lookUpOption } from '../util/index.js';
+import { applyAffine, type Point2 } from '../util/index.js';
+import { SOFTWARE_VERSION } from '../core/index.js';
 import { applyBrowShading, applyPlethora, type ColourEdit } from './colour.js';
 import { CONTROL_VERTICES, faceAnchors, signDisplacement, totalDisplacement } from './displacements.js';
 import {

@@ -1,4 +1,4 @@
-import type { Point2 } from '../util/geometry.js';
+import type { Point2 } from '../util/index.js';
 
 /**
  * Thin-plate splines in 2-D (Bookstein 1989, "Principal warps"): the smoothest map (least bending

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { EndofaceError } from '../core/errors.js';
+import { EndofaceError } from '../core/index.js';
 import { createRandom, normalDraw } from '../stats/index.js';
 import { SIGN_NAMES, signsOf, type Condition, type SignName } from './signs.js';
 

@@ -1,5 +1,5 @@
 import type { RgbImage } from '../image/index.js';
-import { applyAffine } from '../util/geometry.js';
+import { applyAffine } from '../util/index.js';
 import { eyeGuard, faceTaper, toPhotoVector, type FaceFrame } from './frame.js';
 import { forEachPixel, sampleGrid, type NodeGrid, type PixelBox } from './grid.js';
 import { evalThinPlateSpline, type ThinPlateSpline } from './tps.js';

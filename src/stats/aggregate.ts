@@ -10,7 +10,7 @@ import {
   toFiniteScores,
   type NumericArray,
 } from './validate.js';
-import { lookUpOption } from '../util/options.js';
+import { lookUpOption } from '../util/index.js';
 
 export const AGGREGATIONS = ['mean', 'max'] as const;
 /** How photo scores combine into a subject score: their mean, or their maximum. */

@@ -16,7 +16,7 @@ import {
   toFiniteScores,
   type NumericArray,
 } from './validate.js';
-import { lookUpOption } from '../util/options.js';
+import { lookUpOption } from '../util/index.js';
 
 /**
  * Brier score, the mean squared difference between predicted probability and outcome

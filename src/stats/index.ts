@@ -46,6 +46,9 @@ export { cohenKappaScore, cohenKappa, KAPPA_WEIGHTS, type KappaWeights } from '.
 export { decisionCurve, type DecisionCurve } from './decision-curve.js';
 export {
   bootstrapBySubject,
+  checkResamples,
+  MAX_RESAMPLES,
+  minIntervalReplicates,
   type BootstrapEstimate,
   type BootstrapOptions,
   type BootstrapResult,
@@ -86,14 +89,6 @@ export {
   type ThresholdReport,
   type ThresholdSpec,
 } from './summary.js';
-export {
-  parseCsv,
-  parsePredictionsCsv,
-  parseReadersCsv,
-  type CsvTable,
-  type PredictionTable,
-  type ReaderRatingTable,
-} from '../data/study-tables.js';
 export { clampedLogit, normalCdf, normalQuantile } from './distributions.js';
 export { createRandom, normalDraw, type Random } from './random.js';
 export type {
@@ -104,3 +99,6 @@ export type {
   TestResult,
 } from './types.js';
 export type { StatsErrorCode } from './validate.js';
+export { kendallTauB, midranks, spearmanCorrcoef } from './rank-correlation.js';
+export { percentileSorted } from './distributions.js';
+export { fitLogistic } from './logistic.js';

@@ -3,7 +3,7 @@
  */
 import type { StatsWarning } from './types.js';
 import { checkConsistentLength, toFiniteScores, type NumericArray } from './validate.js';
-import { lookUpOption } from '../util/options.js';
+import { lookUpOption } from '../util/index.js';
 
 export const KAPPA_WEIGHTS = ['none', 'linear', 'quadratic'] as const;
 export type KappaWeights = (typeof KAPPA_WEIGHTS)[number];

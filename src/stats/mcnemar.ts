@@ -5,7 +5,7 @@
 import { binomialHalfPmf, normalSf } from './distributions.js';
 import type { TestResult } from './types.js';
 import { checkConsistentLength, statsError, toBinaryLabels } from './validate.js';
-import { lookUpOption } from '../util/options.js';
+import { lookUpOption } from '../util/index.js';
 
 /** A paired 2×2 table [[a, b], [c, d]]: rows = first rater 1/0, columns = second rater 1/0. */
 export type PairedTable = [[number, number], [number, number]];

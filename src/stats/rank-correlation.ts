@@ -3,7 +3,7 @@
  * ρ and Kendall's τ-b, both with ties handled. Pure, synchronous; weighted forms serve the subject
  * bootstrap. An undefined correlation (a constant input) is NaN, which callers report as null.
  */
-import { EndofaceError } from '../core/errors.js';
+import { EndofaceError } from '../core/index.js';
 
 function check(x: ArrayLike<number>, y: ArrayLike<number>): void {
   if (x.length !== y.length) {

@@ -4,7 +4,7 @@
  * script can branch on and whose details name the parameter and the offending position (0-based
  * `index`; the CSV readers translate that into a file `row`).
  */
-import { EndofaceError } from '../core/errors.js';
+import { EndofaceError } from '../core/index.js';
 
 /** Reason codes thrown by the stats stage. */
 export type StatsErrorCode =

@@ -1,4 +1,4 @@
-import { EndofaceError } from '../core/errors.js';
+import { EndofaceError } from '../core/index.js';
 
 /** A partial at every depth: what callers pass to override defaults. */
 export type DeepPartial<T> = {

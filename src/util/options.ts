@@ -1,4 +1,4 @@
-import { EndofaceError } from '../core/errors.js';
+import { EndofaceError } from '../core/index.js';
 
 /** Levenshtein distance, for "did you mean" suggestions. */
 function editDistance(a: string, b: string): number {

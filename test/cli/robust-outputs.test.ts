@@ -28,34 +28,44 @@ test('detect refuses an --out that is a file, or whose crops folder is a file, b
   );
 });
 
-test('detect does not read its own crops back, lists a missing input, and refuses an empty folder', async () => {
+test('detect does not read its own crops back, refuses a missing input before any work, and refuses an empty folder', async () => {
   const dir = await tmp();
   await copyFile(photo('male_alex.jpg'), join(dir, 'alex.jpg'));
+  await writeFile(join(dir, 'broken.jpg'), 'not a photo');
   const out = join(dir, 'out');
   const missing = join(dir, 'gone.jpg');
+  // A path named that does not exist is a typo: refused before the banner, nothing written.
+  assertRefused(runCli(['detect', dir, missing, '--out', out]), 'file_not_found', /gone\.jpg/);
+  await assert.rejects(readFile(join(out, 'summary.csv')));
   for (let run = 0; run < 2; run++) {
-    const r = runCli(['detect', dir, missing, '--out', out]);
+    const r = runCli(['detect', dir, '--out', out]);
     assert.equal(r.status, 0, r.stderr);
-    // The totals add up: the missing file is one of the unreadable ones.
-    assert.match(r.stdout, /2 photos: 1 pass, 0 warn, 0 reject, 1 unreadable \(1 not found\)/);
+    // The totals add up: the file that cannot be read is one of the unreadable ones.
+    assert.match(r.stdout, /2 photos: 1 pass, 0 warn, 0 reject, 1 unreadable/);
     if (run === 1) assert.match(r.stderr, /note: .*earlier run/);
   }
   assert.deepEqual(await photoNames(join(out, 'crops')), ['alex.png']);
   const csv = (await readFile(join(out, 'summary.csv'), 'utf8')).trim().split('\n');
   assert.equal(csv.length, 1 + 2);
-  assert.ok(csv.some((l) => l.startsWith(`${missing},error,`) && l.includes('file_not_found')));
+  assert.ok(
+    csv.some((l) => l.startsWith(`${join(dir, 'broken.jpg')},error,`) && l.includes('unsupported_format')),
+  );
 
   await mkdir(join(dir, 'empty'));
   assertRefused(runCli(['detect', join(dir, 'empty')]), 'empty_dataset', /no photos found in/);
 });
 
 test('detect bounds --size, and the quality verdict does not change with it', () => {
-  assertRefused(runCli(['detect', photo('male_alex.jpg'), '--size', '0']), 'invalid_option', /64 and 1024/);
+  assertRefused(
+    runCli(['detect', photo('male_alex.jpg'), '--size', '0']),
+    'invalid_option',
+    /from 64 to 1,024/,
+  );
   assertRefused(runCli(['detect', photo('male_alex.jpg'), '--size', '100000']), 'invalid_option');
   assertRefused(
     runCli(['detect', photo('male_alex.jpg'), '--size', 'abc']),
     'invalid_option',
-    /whole number between 64 and 1024, got "abc"/,
+    /whole number from 64 to 1,024, got "abc"/,
   );
   // An empty path (an unset shell variable) is refused, not taken as "no output".
   assertRefused(runCli(['detect', photo('male_alex.jpg'), '--out', '']), 'invalid_option', /--out is empty/);
@@ -73,7 +83,7 @@ test('detect bounds --size, and the quality verdict does not change with it', ()
 test('--workers above the CPU cores is capped with a note', () => {
   const r = runCli(['detect', photo('male_alex.jpg'), '--workers', '999', '--json']);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stderr, /note: --workers 999 capped at \d+/);
+  assert.match(r.stderr, /note: 999 worker threads asked for, \d+ used/);
 });
 
 test('train checks every option, and its --out, before reading any photo', async () => {
@@ -92,7 +102,11 @@ test('train checks every option, and its --out, before reading any photo', async
   );
   assertRefused(train('--out', out, '--admit', 'maybe'), 'invalid_option', /--admit="maybe"/);
   assertRefused(train('--out', out, '--estimator', 'svm'), 'invalid_option', /--estimator="svm"/);
-  assertRefused(train('--out', out, '--folds', '1'), 'invalid_option', /--folds must be 2 or more/);
+  assertRefused(
+    train('--out', out, '--folds', '1'),
+    'invalid_option',
+    /--folds must be a whole number ≥ 2, got "1"/,
+  );
   assertRefused(train('--out', out, '--inner-folds', '0'), 'invalid_option', /--inner-folds/);
   assertRefused(train('--out', out, '--classes', 'x,y'), 'invalid_option', /exclude each other/);
   await writeFile(join(dir, 'afile'), 'x');

@@ -42,7 +42,7 @@ test('bad --workers and --heatmap values are refused with a reason code, before 
   assertRefused(
     runCli(['evaluate', '--predictions', 'p.csv', '-o', out, '--bootstrap', '2000000']),
     'invalid_option',
-    /--bootstrap=2000000 must be a whole number from 0 to 1,000,000/,
+    /--bootstrap must be a whole number from 0 to 1,000,000, got "2000000"/,
   );
   // Without -o the value was accepted silently.
   assertRefused(runCli(['screen', PHOTO, '--heatmap', 'bogus', '--no-cache']), 'invalid_option');
@@ -80,11 +80,11 @@ test('screen keeps the message of a photo it could not read, on screen and in sc
   const r = runCli(['screen', bad, '-o', out, '--no-cache']);
   assert.equal(r.status, 1, r.stderr);
   const json = JSON.parse(await readFile(join(out, 'screen.json'), 'utf8')) as {
-    results: { scored: boolean; notScoredReason: string; error?: { code: string; message: string } }[];
+    results: { scored: boolean; notScored?: { code: string; message: string } }[];
   };
   const [x] = json.results;
   assert.equal(x.scored, false);
-  assert.ok(x.error && x.error.message.length > 0, JSON.stringify(x));
-  assert.equal(x.error.code, x.notScoredReason);
-  assert.ok(r.stdout.includes(`not scored: ${x.error.code}: ${x.error.message}`), r.stdout);
+  assert.equal(x.notScored?.code, 'corrupt_image', JSON.stringify(x));
+  assert.match(x.notScored!.message, /broken\.jpg/);
+  assert.ok(r.stdout.includes(`not scored — ${x.notScored!.code}: ${x.notScored!.message}`), r.stdout);
 });

@@ -25,7 +25,7 @@ test('screen: a greyscale photo gets its colour-dependent screen withheld with a
     }[];
   };
   const [colour, grey] = results;
-  assert.match(colour.reference ?? '', /^female\|30-44/);
+  assert.match(colour.reference ?? '', /^normal women aged 30–44 \(n = \d+\)/);
   assert.equal(colour.warnings, undefined);
   assert.ok(colour.conditions.cushing.screen && !colour.conditions.cushing.withheld);
 
@@ -36,10 +36,13 @@ test('screen: a greyscale photo gets its colour-dependent screen withheld with a
     grey.warnings?.map((w) => w.code),
     ['invalid_covariate', 'invalid_covariate'],
   );
-  assert.match(grey.reference ?? '', /^all\|all/);
+  assert.match(grey.reference ?? '', /^all normal faces \(n = \d+\)/);
 
   // The text output says the same.
   const text = runCli(['screen', join(dir, 'manifest.csv'), '--no-cache']);
-  assert.match(text.stdout, /screen withheld: features_missing/);
+  assert.match(
+    text.stdout,
+    /screen result withheld — cushing not scored: \d+ of its features are missing \(a greyscale photo has no skin colour\)/,
+  );
   assert.match(text.stdout, /warning: invalid_covariate: sex "x"/);
 });

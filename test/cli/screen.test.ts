@@ -31,7 +31,16 @@ test('screen runs the whole system on the bundled examples', async () => {
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /not a medical device/);
   assert.match(r.stdout, /trained on SIMULATED signs/i);
-  assert.match(r.stdout, /screen driven by: .+ — (not )?decisive \(leads by \d+\.\d\d logit\)/);
+  // Each screen's probability beside its threshold, in words; the drivers and whether one clearly leads.
+  assert.match(
+    r.stdout,
+    /screen probability \d\.\d{3}, (ABOVE|below) its threshold \d\.\d{3} — (flagged as|not flagged)/,
+  );
+  assert.match(
+    r.stdout,
+    /what moves the (cushing|acromegaly) screen most when hidden: .+ — (.+ clearly leads|no region clearly leads)/,
+  );
+  assert.match(r.stdout, /compared with: normal (men|women) aged 18–29 \(n = \d+\)/);
   const json = JSON.parse(await readFile(join(out, 'screen.json'), 'utf8')) as {
     disclaimer: string;
     results: Result[];

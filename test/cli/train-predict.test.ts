@@ -94,13 +94,13 @@ test('train → bundle → predict → evaluate on the studio faces (sex screen)
     dataPath('skimage-samples', 'lfw_subset', 'nonface_100.png'),
   ]);
   assert.equal(p.status, 0, p.stderr);
-  assert.match(p.stdout, /095m\.jpg\s+\[pass\]\s+sex (0\.9\d+|1\.000) → male/);
-  assert.match(p.stdout, /female_agata\.jpg\s+\[pass\]\s+sex 0\.0\d+ → female/);
+  assert.match(p.stdout, /095m\.jpg\s+\[pass\]\s+sex (0\.9\d+|1\.000) \(threshold 0\.\d{3}\) → male/);
+  assert.match(p.stdout, /female_agata\.jpg\s+\[pass\]\s+sex 0\.0\d+ \(threshold 0\.\d{3}\) → female/);
   assert.match(
     p.stdout,
-    /acromegaly_commons_frontal_crop\.jpg\s+\[reject\]\s+not scored: quality_reject: eyes_occluded/,
+    /acromegaly_commons_frontal_crop\.jpg\s+\[reject\]\s+not scored — quality_rejected: quality reject \(eyes_occluded\)/,
   );
-  assert.match(p.stdout, /nonface_100\.png\s+\[reject\]\s+not scored: no_face/);
+  assert.match(p.stdout, /nonface_100\.png\s+\[reject\]\s+not scored — no_face/);
   const pred = (await readFile(predCsv, 'utf8')).trim().split('\n');
   assert.equal(pred.length, 5);
 

@@ -10,7 +10,7 @@ test('capWorkers keeps a count up to the CPU cores and caps a larger one with a 
   assert.deepEqual(capWorkers(2, 4), { workers: 2 });
   const capped = capWorkers(12, 2);
   assert.equal(capped.workers, 2);
-  assert.match(capped.note ?? '', /--workers 12 capped at 2/);
+  assert.match(capped.note ?? '', /12 worker threads asked for, 2 used/);
 });
 
 test('a worker task whose reason libvips lost ("Unknown error") is run once more', async () => {

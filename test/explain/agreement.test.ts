@@ -4,14 +4,11 @@ import {
   agreementChartSpec,
   cohortRegionImportance,
   conditionOf,
-  expertRegionOf,
-  kendallTauB,
-  midranks,
-  parseHumanRoiCsv,
   regionAgreement,
-  spearmanCorrcoef,
   type CohortPhoto,
 } from '../../src/explain/index.js';
+import { expertRegionOf, parseHumanRoiCsv } from '../../src/explain/study/index.js';
+import { kendallTauB, midranks, spearmanCorrcoef } from '../../src/stats/index.js';
 import { checkExpertRatings } from '../../src/explain/study/agreement.js';
 import { REGION_NAMES } from '../../src/face/regions.js';
 import { renderSvg } from '../../src/report/plots.js';

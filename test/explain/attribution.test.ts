@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { explainTarget } from '../../src/explain/index.js';
 import {
   attributeRegions,
   deletionCurve,
-  explainTarget,
   importanceVector,
   inpaintMasked,
   logitImportance,
@@ -16,7 +16,7 @@ import {
   regionCoverage,
   regionPerturbations,
   regionsMask,
-} from '../../src/explain/index.js';
+} from '../../src/explain/engine/index.js';
 import { analyzeFace } from '../../src/face/index.js';
 import { REGION_NAMES } from '../../src/face/regions.js';
 import { COLOUR_FEATURES, extractFeatures, MORPHOMETRICS } from '../../src/features/index.js';

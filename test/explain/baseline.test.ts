@@ -7,18 +7,20 @@ import { test } from 'node:test';
 import sharp from 'sharp';
 import {
   cohortRegionImportance,
+  type PhotoExplanation,
+  type RegionBaseline,
+} from '../../src/explain/index.js';
+import {
   contrastToBaseline,
   logitImportance,
   regionBaselineOf,
   unreadableLead,
-  type PhotoExplanation,
-  type RegionBaseline,
-} from '../../src/explain/index.js';
+} from '../../src/explain/engine/index.js';
 import { REGION_NAMES } from '../../src/face/regions.js';
-import { saveBundle } from '../../src/model/index.js';
 import { runCli } from '../helpers/cli.js';
 import { dataPath } from '../helpers/data.js';
 import { attributionOf, craftedBundle } from './helpers.js';
+import { saveBundle } from '../../src/jobs/index.js';
 
 const TARGET = {
   screen: 'crafted',

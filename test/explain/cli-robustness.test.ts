@@ -44,7 +44,7 @@ test('explain refuses bad inputs up front: output folder, ratings file, --bootst
   assertRefused(
     explain([ALEX], out, '--human-roi', roi, '--condition', 'cushing', '--bootstrap', '9007199254740991'),
     'invalid_option',
-    /--bootstrap=9007199254740991 must be a whole number from 0 to 1,000,000/,
+    /--bootstrap must be a whole number from 0 to 1,000,000, got "9007199254740991"/,
   );
   assertRefused(explain([ALEX], out, '--baseline', join(dir, 'nowhere')), 'file_not_found', /--baseline/);
   // Flags that would be silently ignored are said.

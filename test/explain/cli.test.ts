@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { PhotoExplanation } from '../../src/explain/index.js';
-import { saveBundle } from '../../src/model/index.js';
 import { runCli } from '../helpers/cli.js';
 import { dataPath } from '../helpers/data.js';
 import { craftedBundle, randomWeights } from './helpers.js';
+import { saveBundle } from '../../src/jobs/index.js';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
 
@@ -22,7 +22,7 @@ test('endoface explain writes overlay PNGs, a JSON per photo with ranked regions
   const manifest = join(dir, 'photos.csv');
   await writeFile(
     manifest,
-    `file,subject_id,label,sex,age\n${dataPath('webmorph-canada', 'images', '003f.jpg')},s1,case,female,19\n`,
+    `file,subject_id,label,sex,age\n${dataPath('webmorph-canada', 'images', '003f.jpg')},s1,case,female,19\nmissing.jpg,s2,case,male,40\n`,
   );
   const roi = join(dir, 'roi.csv');
   await writeFile(
@@ -36,7 +36,6 @@ test('endoface explain writes overlay PNGs, a JSON per photo with ranked regions
     model,
     manifest,
     dataPath('webmorph-3dsk', 'images', 'male_alex.jpg'),
-    join(dir, 'missing.jpg'),
     // Eyes masked by black bars in the source: quality reject, not explained by default.
     dataPath('disease-examples', 'images', 'acromegaly_commons_frontal_and_profile.jpg'),
     '--out',
@@ -100,5 +99,5 @@ test('endoface explain writes overlay PNGs, a JSON per photo with ranked regions
     '0',
   ]);
   assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /invalid_option: screen="crafed" is not valid; did you mean "crafted"\?/);
+  assert.match(bad.stderr, /invalid_option: --screen="crafed" is not valid; did you mean "crafted"\?/);
 });

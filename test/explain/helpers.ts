@@ -1,7 +1,8 @@
 /** Hand-made bundles and attributions for the explain tests: every weight known, no training. */
 import { extractorVersions, type FeatureSetName } from '../../src/features/index.js';
 import { REGION_NAMES, REGIONS } from '../../src/face/regions.js';
-import { importanceLead, type RegionAttribution } from '../../src/explain/index.js';
+import { type RegionAttribution } from '../../src/explain/index.js';
+import { importanceLead } from '../../src/explain/engine/index.js';
 import { DISCLAIMER, matrixColumns, type Bundle, type SerializedPipeline } from '../../src/model/index.js';
 import { createRandom } from '../../src/stats/index.js';
 

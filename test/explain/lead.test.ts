@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DECISIVE_LEAD_LOGIT, rankingLead } from '../../src/explain/index.js';
+import { DECISIVE_LEAD_LOGIT, rankingLead } from '../../src/explain/engine/index.js';
 import { mirrorRegion, REGION_NAMES } from '../../src/face/regions.js';
 
 test('the lead is measured over the best region outside the first one’s left/right pair', () => {

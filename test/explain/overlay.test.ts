@@ -8,8 +8,8 @@ import {
   overlayPng,
   overlayRegions,
   photoToCropMatrix,
-  type CropGrid,
-} from '../../src/explain/index.js';
+} from '../../src/explain/render/index.js';
+import { type CropGrid } from '../../src/explain/engine/index.js';
 import { analyzeFace } from '../../src/face/index.js';
 import { regionLabelMap } from '../../src/face/regions.js';
 import { decodeImage, type RgbImage } from '../../src/image/index.js';

@@ -4,17 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
+import { createExplainer, explainTarget, regionMethodFor } from '../../src/explain/index.js';
 import {
   attributeRegions,
-  createExplainer,
   deletionCurve,
-  explainTarget,
   logitImportance,
   modelRandomisationTest,
   prepareFace,
-  regionMethodFor,
-} from '../../src/explain/index.js';
-import { layerActivations, networkLabels, OCCLUSION_LAYERS } from '../../src/explain/engine/feature-occlusion.js';
+} from '../../src/explain/engine/index.js';
+import {
+  layerActivations,
+  networkLabels,
+  OCCLUSION_LAYERS,
+} from '../../src/explain/engine/feature-occlusion.js';
 import {
   parseLayerReference,
   serializeLayerReference,

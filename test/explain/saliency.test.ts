@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { explainTarget } from '../../src/explain/index.js';
 import {
   DELEGATED_KERNELS,
   enableGradients,
-  explainTarget,
   gradientSaliency,
   perturbedImage,
   prepareFace,
   regionPerturbations,
-} from '../../src/explain/index.js';
+} from '../../src/explain/engine/index.js';
 import { createDescriptorRunner, localDescriptorRunner } from '../../src/explain/engine/descriptor-runner.js';
 import { analyzeFace } from '../../src/face/index.js';
 import { REGION_NAMES } from '../../src/face/regions.js';

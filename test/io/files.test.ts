@@ -101,6 +101,7 @@ test('a folder walk follows linked photos and folders, and ends on a link cycle'
       path: join(dir, 'in', 'broken.jpg'),
       reason: 'file_not_found',
       message: `no such file or folder: ${join(dir, 'in', 'broken.jpg')}`,
+      input: 0,
     },
   ]);
 });

@@ -25,7 +25,7 @@ async function place(dir: string, files: Record<string, string>): Promise<void> 
 }
 
 interface ScreenJson {
-  results: { file: string; scored: boolean; notScoredReason?: string }[];
+  results: { file: string; scored: boolean; notScored?: { code: string } }[];
 }
 
 test('screen -o DIR DIR: one output per photo (same stem, non-ASCII, linked), never its own figures', async () => {
@@ -56,20 +56,24 @@ test('screen -o DIR DIR: one output per photo (same stem, non-ASCII, linked), ne
     );
 });
 
-test('screen lists a manifest row whose photo is missing as file_not_found, in input order', async () => {
+test('screen lists a manifest row whose photo is missing as file_not_found, in input order; a missing path named is refused', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'endoface-screen-manifest-'));
   await place(dir, { 'a.jpg': 'canada_008f.jpg', 'b.jpg': 'male_alex.jpg' });
   await writeFile(join(dir, 'm.csv'), 'file,subject_id,sex,age\na.jpg,s1,female,18\ngone.jpg,s2,male,30\n');
   const absent = join(dir, 'not-here.jpg');
-  const r = runCli(['screen', join(dir, 'm.csv'), absent, join(dir, 'b.jpg'), '--no-cache', '--json']);
+  // A path named that does not exist is a typo: refused before anything is loaded.
+  const typo = runCli(['screen', join(dir, 'm.csv'), absent, join(dir, 'b.jpg'), '--no-cache']);
+  assert.equal(typo.status, 1);
+  assert.match(typo.stderr, /^file_not_found: no such file or folder: .*not-here\.jpg\n$/);
+  assert.equal(typo.stdout, '', 'an error before the banner');
+  const r = runCli(['screen', join(dir, 'm.csv'), join(dir, 'b.jpg'), '--no-cache', '--json']);
   assert.equal(r.status, 0, r.stderr);
   const json = JSON.parse(r.stdout) as ScreenJson;
   assert.deepEqual(
-    json.results.map((x) => [x.file, x.scored, x.notScoredReason]),
+    json.results.map((x) => [x.file, x.scored, x.notScored?.code]),
     [
       [join(dir, 'a.jpg'), true, undefined],
       [join(dir, 'gone.jpg'), false, 'file_not_found'],
-      [absent, false, 'file_not_found'],
       [join(dir, 'b.jpg'), true, undefined],
     ],
   );

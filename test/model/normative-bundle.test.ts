@@ -11,11 +11,11 @@ import {
   fitNormativeModel,
   loadBundle,
   percentileOf,
-  saveBundle,
   type BundleMetadata,
   type NormativeSample,
 } from '../../src/model/index.js';
 import { createRandom } from '../../src/stats/index.js';
+import { saveBundle } from '../../src/jobs/index.js';
 
 /** Synthetic normal faces: every feature ~ N(1 + 0.1·sex, 0.05²), descriptors near a 3-d subspace. */
 function normals(n: number, seed = 1): NormativeSample[] {

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { predictPhotos } from '../../src/model/index.js';
+import { runPredict } from '../../src/jobs/index.js';
+
+const predictPhotos = async (request: Parameters<typeof runPredict>[0]) =>
+  (await runPredict(request)).predictions;
 
 const MODEL = join(import.meta.dirname, '..', '..', 'models', 'default');
 const PHOTO = join(import.meta.dirname, '..', '..', 'examples', 'male_alex.jpg');
@@ -51,7 +54,8 @@ test('a photo with an infinite feature is not scored (invalid_feature); the othe
   storeFeatures(cache, f);
   const [bad, good] = await predictPhotos({ model: bundle, inputs: [PHOTO, other], cache });
   assert.equal(bad.scored, false);
-  assert.match(bad.notScoredReason ?? '', /^invalid_feature: morphometrics/);
+  assert.equal(bad.notScored?.code, 'invalid_feature');
+  assert.match(bad.notScored?.message ?? '', /^morphometrics has an infinite value/);
   assert.ok(good.scored && good.screens.cushing.probability !== undefined);
   cache.close();
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runEvaluation } from '../../src/report/evaluation.js';
+import { runEvaluate } from '../../src/jobs/index.js';
 import { percent } from '../../src/report/markdown.js';
 import { createRandom } from '../../src/stats/random.js';
 
@@ -28,10 +28,14 @@ test('a matched case–control design is evaluated with subjects resampled whole
   try {
     await writeFile(join(dir, 'oof.csv'), matchedCsv());
     const out = join(dir, 'out');
-    const { metrics } = await runEvaluation(
-      { predictions: join(dir, 'oof.csv'), out },
-      { by: ['sex'], nResamples: 300, seed: 2, level: 0.9 },
-    );
+    const { metrics } = await runEvaluate({
+      predictions: join(dir, 'oof.csv'),
+      out,
+      by: ['sex'],
+      nResamples: 300,
+      seed: 2,
+      level: 0.9,
+    });
     assert.equal(metrics.mixedLabelSubjects, 20);
     assert.equal(metrics.photo.nCases, 46);
     assert.equal(metrics.photo.nSubjects, 26);
@@ -62,7 +66,7 @@ test('an output path that is a file is refused as output_not_writable before any
     await writeFile(join(dir, 'afile'), 'x');
     await assert.rejects(
       // The predictions do not exist: the output check comes first.
-      runEvaluation({ predictions: join(dir, 'missing.csv'), out: join(dir, 'afile') }, { nResamples: 0 }),
+      runEvaluate({ predictions: join(dir, 'missing.csv'), out: join(dir, 'afile'), nResamples: 0 }),
       (e: Error & { code?: string }) =>
         e.code === 'output_not_writable' && /afile is a file, not a folder/.test(e.message),
     );

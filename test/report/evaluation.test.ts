@@ -5,13 +5,14 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runEvaluation, toJson } from '../../src/report/evaluation.js';
-import { parseEvaluateFlags } from '../../src/cli/evaluate.js';
+import { toJson } from '../../src/report/index.js';
+import { runEvaluate } from '../../src/jobs/index.js';
+import { parseThresholdSpec } from '../../src/stats/index.js';
 import { loadCase } from '../stats/reference-data.js';
 
 const c = loadCase('stats-case-a');
 
-test('runEvaluation writes metrics.json, summary.md and ROC/PR/calibration plots', async () => {
+test('the evaluate job writes metrics.json, summary.md and ROC/PR/calibration plots', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'endoface-eval-'));
   try {
     const pred = [
@@ -26,10 +27,14 @@ test('runEvaluation writes metrics.json, summary.md and ROC/PR/calibration plots
     await writeFile(join(dir, 'p.csv'), pred.join('\n') + '\n');
     await writeFile(join(dir, 'r.csv'), readers.join('\n') + '\n');
     const out = join(dir, 'out');
-    const { metrics, files } = await runEvaluation(
-      { predictions: join(dir, 'p.csv'), readers: join(dir, 'r.csv'), out },
-      { by: ['sex'], nResamples: 100, seed: 1 },
-    );
+    const { metrics, files, run } = await runEvaluate({
+      predictions: join(dir, 'p.csv'),
+      readers: join(dir, 'r.csv'),
+      out,
+      by: ['sex'],
+      nResamples: 100,
+      seed: 1,
+    });
     for (const name of [
       'metrics.json',
       'summary.md',
@@ -51,6 +56,10 @@ test('runEvaluation writes metrics.json, summary.md and ROC/PR/calibration plots
     assert.equal(json.subgroups.photo[0].covariate, 'sex');
     assert.equal(json.readers.readers.length, 2);
     assert.match(json.inputs.predictions.sha256, /^[0-9a-f]{64}$/);
+    // The run's record: software and extractor versions, per-stage timings.
+    assert.equal(json.run.software.name, 'endoface');
+    assert.deepEqual(Object.keys(json.run.timingsMs).sort(), ['figures', 'statistics', 'total']);
+    assert.equal(json.run.startedAt, run.startedAt);
     assert.doesNotMatch(await readFile(join(out, 'metrics.json'), 'utf8'), /NaN/);
     const md = await readFile(join(out, 'summary.md'), 'utf8');
     assert.match(md, /research software, not a medical device/);
@@ -66,56 +75,33 @@ test('runEvaluation writes metrics.json, summary.md and ROC/PR/calibration plots
   }
 });
 
-test('an unknown --by column is refused with the columns available', async () => {
+test('an unknown covariate to tabulate by is refused with the columns available', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'endoface-eval-'));
   try {
     await writeFile(join(dir, 'p.csv'), 'image,subject,label,score,sex\na,s1,1,0.9,F\nb,s2,0,0.2,M\n');
     await assert.rejects(
-      runEvaluation(
-        { predictions: join(dir, 'p.csv'), out: join(dir, 'o') },
-        { by: ['site'], nResamples: 0 },
-      ),
-      /--by site: the predictions have no column "site" \(covariates: sex\)/,
+      runEvaluate({ predictions: join(dir, 'p.csv'), out: join(dir, 'o'), by: ['site'], nResamples: 0 }),
+      /by: the predictions have no column "site" \(covariates: sex\)/,
     );
     await assert.rejects(
-      runEvaluation({ predictions: join(dir, 'missing.csv'), out: join(dir, 'o') }),
-      /cannot read/,
+      runEvaluate({ predictions: join(dir, 'missing.csv'), out: join(dir, 'o') }),
+      (e: Error & { code?: string }) => e.code === 'file_not_found' && /missing\.csv/.test(e.message),
     );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 });
 
-test('toJson keeps infinities as strings; CLI flags are checked by name', () => {
+test('toJson keeps infinities as strings; threshold specs are parsed by name', () => {
   assert.equal(
     toJson({ a: [Infinity, -Infinity, 1] }).replace(/\s/g, ''),
     '{"a":["Infinity","-Infinity",1]}',
   );
-  const base = {
-    predictions: 'p',
-    out: 'o',
-    aggregate: 'mean',
-    thresholds: '0.5,youden,sens:0.9,spec:0.95',
-    bootstrap: '2000',
-    seed: '1',
-    level: '0.95',
-  };
-  assert.deepEqual(parseEvaluateFlags(base).thresholds, [
+  assert.deepEqual('0.5,youden,sens:0.9,spec:0.95'.split(',').map(parseThresholdSpec), [
     0.5,
     'youden',
     { sensitivity: 0.9 },
     { specificity: 0.95 },
   ]);
-  assert.throws(
-    () => parseEvaluateFlags({ ...base, aggregate: 'maxx' }),
-    /--aggregate="maxx" is not valid; did you mean "max"\?/,
-  );
-  assert.throws(
-    () => parseEvaluateFlags({ ...base, bootstrap: '-3' }),
-    /--bootstrap=-3 must be a whole number/,
-  );
-  assert.throws(
-    () => parseEvaluateFlags({ ...base, thresholds: '0.5,best' }),
-    /threshold "best" is not a number/,
-  );
+  assert.throws(() => parseThresholdSpec('best'), /threshold "best" is not a number/);
 });

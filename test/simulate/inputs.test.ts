@@ -12,14 +12,14 @@ import { isEndofaceError } from '../../src/core/errors.js';
 import { decodeImage } from '../../src/image/index.js';
 import { parseCsv } from '../../src/io/csv-read.js';
 import {
-  EARLIER_RUNS,
   MIN_JITTERED_SEVERITY,
-  readSourcePhotos,
   resolveSignMagnitudes,
-  simulateCohort,
   simulatePhenotype,
   variedMagnitudes,
 } from '../../src/simulate/index.js';
+import { EARLIER_RUNS, readSourcePhotos, runSimulate } from '../../src/jobs/index.js';
+
+const simulateCohort = runSimulate;
 import { assertRefused, runCli } from '../helpers/cli.js';
 import { tempDirs } from '../helpers/fs.js';
 
@@ -219,7 +219,7 @@ test('a run that dies part-way leaves no manifest; the earlier run it replaced i
   const notes: string[] = [];
   await rejectsWith(
     'output_not_writable',
-    () => simulateCohort({ ...options, severity: 0.9, onEarlierRun: (n) => notes.push(n) }),
+    () => simulateCohort({ ...options, severity: 0.9 }, { onNote: (n) => notes.push(n) }),
     /cannot write .*c_acromegaly\.jpg.*manifest\.csv was not written/,
   );
   assert.equal(notes.length, 1);

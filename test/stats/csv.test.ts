@@ -1,7 +1,8 @@
 // CSV parsing: row-numbered errors for every bad value.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCsv, parsePredictionsCsv, parseReadersCsv } from '../../src/stats/index.js';
+import { parsePredictionsCsv, parseReadersCsv } from '../../src/data/index.js';
+import { parseCsv } from '../../src/io/index.js';
 
 const fails = (code: string, row: number | null, re: RegExp) => (e: unknown) => {
   const err = e as Error & { code?: string; details?: Record<string, unknown> };

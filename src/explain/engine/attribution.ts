@@ -5,11 +5,11 @@
  * hand-crafted features neutralised towards a reference (perturb.ts). The descriptor networks can
  * instead have the region occluded inside them (feature-occlusion.ts), or both ways averaged.
  */
-import { EndofaceError } from '../../core/errors.js';
-import { REGION_NAMES, REGIONS, type RegionName } from '../../face/regions.js';
+import { EndofaceError } from '../../core/index.js';
+import { REGION_NAMES, REGIONS, type RegionName } from '../../face/index.js';
 import type { Matrix64 } from '../../model/index.js';
-import { sigmoid } from '../../model/matrix.js';
-import { lookUpOption } from '../../util/options.js';
+import { sigmoid } from '../../model/index.js';
+import { lookUpOption } from '../../util/index.js';
 import type { DescriptorRunner } from './descriptor-runner.js';
 import { cropGroupDescriptors, isOccludable } from './feature-occlusion.js';
 import { importanceLead, logitImportance, scoreLogit, unreadableLead, type RankingLead } from './lead.js';

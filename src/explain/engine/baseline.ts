@@ -12,8 +12,8 @@
  * calibration the logit difference is the head's own, free of p. The median over the normal faces
  * resists a few odd photos.
  */
-import { EndofaceError } from '../../core/errors.js';
-import { REGION_NAMES, type RegionName } from '../../face/regions.js';
+import { EndofaceError } from '../../core/index.js';
+import { REGION_NAMES, type RegionName } from '../../face/index.js';
 import { median } from '../../model/index.js';
 import type { RegionAttribution, RegionMethod } from './attribution.js';
 import { logitImportance, rankingLead, unreadableLead } from './lead.js';

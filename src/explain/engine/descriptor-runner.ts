@@ -4,10 +4,10 @@
  * crops at once while this thread inpaints and measures colour. Measured on this machine: one crop
  * per call is as fast per crop as any batch size, so parallelism comes from threads, not batches.
  */
-import { reviveError } from '../../face/batch.js';
+import { reviveError } from '../../face/index.js';
 import { computeDescriptors, type DescriptorId } from '../../features/index.js';
 import type { RgbImage } from '../../image/index.js';
-import { createWorkerPool, siblingModule, type WorkerPool } from '../../runtime/pool.js';
+import { createWorkerPool, siblingModule, type WorkerPool } from '../../runtime/index.js';
 
 /** Computes descriptors of crops, in input order. */
 export interface DescriptorRunner {

@@ -1,7 +1,7 @@
 /** Worker-thread entry: descriptors of a list of (perturbed) crops per task, for the explainer's pool. */
 import type { RgbImage } from '../../image/index.js';
 import { computeDescriptors, type DescriptorId } from '../../features/index.js';
-import { serveTasks } from '../../runtime/worker-entry.js';
+import { serveTasks } from '../../runtime/index.js';
 
 serveTasks(async (task: { set: DescriptorId; images: RgbImage[] }) => {
   const out: Float32Array[] = [];

@@ -14,14 +14,14 @@
  */
 import type * as tfc from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
-import { EndofaceError } from '../../core/errors.js';
-import { REGION_NAMES } from '../../face/regions.js';
+import { EndofaceError } from '../../core/index.js';
+import { REGION_NAMES } from '../../face/index.js';
 import {
   descriptorInput,
   loadDescriptorModel,
   DESCRIPTOR_MODELS,
   type DescriptorId,
-} from '../../features/descriptors.js';
+} from '../../features/index.js';
 import type { RgbImage } from '../../image/index.js';
 
 const require = createRequire(import.meta.url);

@@ -11,7 +11,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as tfc from '@tensorflow/tfjs-core';
-import { initWasmBackend } from '../../runtime/tf.js';
+import { initWasmBackend } from '../../runtime/index.js';
 
 const require = createRequire(import.meta.url);
 

@@ -5,9 +5,9 @@
  * (scripts/build-layer-reference.ts; CC BY 4.0, recorded in its `source`).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { EndofaceError } from '../../core/errors.js';
-import { ASSETS, assetUrl } from '../../runtime/assets.js';
-import { descriptorVersion } from '../../features/descriptors.js';
+import { EndofaceError } from '../../core/index.js';
+import { ASSETS, assetUrl } from '../../runtime/index.js';
+import { descriptorVersion } from '../../features/index.js';
 import type { RgbImage } from '../../image/index.js';
 import {
   isOccludable,

@@ -9,8 +9,8 @@
  * ranked first in ≥ 90 % of decisive explanations for each screen (1.5), then checked once on the
  * held-out identities.
  */
-import { EndofaceError } from '../../core/errors.js';
-import { mirrorRegion, type RegionName } from '../../face/regions.js';
+import { EndofaceError } from '../../core/index.js';
+import { mirrorRegion, type RegionName } from '../../face/index.js';
 import { clampedLogit } from '../../stats/index.js';
 
 /** A lead of at least this many logits (with a first region that pushes towards the class) is decisive. */

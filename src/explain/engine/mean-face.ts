@@ -7,7 +7,7 @@
  * region, not like a hole smoothed over.
  */
 import { readFile } from 'node:fs/promises';
-import { ASSETS, assetUrl } from '../../runtime/assets.js';
+import { ASSETS, assetUrl } from '../../runtime/index.js';
 import { gaussianPlanes } from './fill.js';
 
 const cache = new Map<string, Promise<Float32Array>>();

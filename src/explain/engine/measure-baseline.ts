@@ -3,7 +3,7 @@
  * explainer's own settings, then the per-region median. Feature occlusion needs the photos' mean
  * feature map first, so it takes two passes.
  */
-import { EndofaceError, isEndofaceError } from '../../core/errors.js';
+import { EndofaceError, isEndofaceError } from '../../core/index.js';
 import type { Sex } from '../../model/index.js';
 import { attributeRegions, type RegionAttribution, type RegionMethod } from './attribution.js';
 import { regionBaselineOf, type BaselineSettings, type RegionBaseline } from './baseline.js';

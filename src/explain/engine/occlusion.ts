@@ -5,7 +5,7 @@
  * features are neutralised by the share of each region the cell hides (perturb.ts), so a screen that
  * uses morphometrics gets a heatmap too.
  */
-import { lookUpOption } from '../../util/options.js';
+import { lookUpOption } from '../../util/index.js';
 import type { DescriptorRunner } from './descriptor-runner.js';
 import { scorePerturbations, type ExplainTarget, type Perturbation, type PreparedFace } from './perturb.js';
 

@@ -14,8 +14,8 @@
  *   screen this splits a shared feature's credit evenly between its regions, as Shapley values
  *   would, instead of crediting it k times over.
  */
-import { EndofaceError } from '../../core/errors.js';
-import { REGION_NAMES, regionLabelMap } from '../../face/regions.js';
+import { EndofaceError } from '../../core/index.js';
+import { REGION_NAMES, regionLabelMap } from '../../face/index.js';
 import type { AlignedFace, FaceAnalysis } from '../../face/index.js';
 import type { RgbImage } from '../../image/index.js';
 import {
@@ -36,7 +36,7 @@ import {
   type ScreenMetadata,
   type Sex,
 } from '../../model/index.js';
-import { lookUpOption } from '../../util/options.js';
+import { lookUpOption } from '../../util/index.js';
 import { localDescriptorRunner, type DescriptorRunner } from './descriptor-runner.js';
 import { defaultFillSigma, inpaintMasked, meanColour, type FillOptions, type FillSource } from './fill.js';
 import { meanFaceDetail } from './mean-face.js';

@@ -17,7 +17,7 @@
  * 2. the training mean of the screen's standardiser (`pipeline.standardizer.mean`) — the value the
  *    screen itself treats as "missing", i.e. no evidence either way.
  */
-import { EndofaceError } from '../../core/errors.js';
+import { EndofaceError } from '../../core/index.js';
 import { COLOUR_FEATURE_NAMES, MORPHOMETRIC_NAMES } from '../../features/index.js';
 import {
   assessNormative,

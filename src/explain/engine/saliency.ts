@@ -9,7 +9,7 @@
  * *network* looks, which is why it complements, not replaces, the occlusion map.
  */
 import type * as tfc from '@tensorflow/tfjs-core';
-import { REGION_NAMES, type RegionName } from '../../face/regions.js';
+import { REGION_NAMES, type RegionName } from '../../face/index.js';
 import {
   DESCRIPTOR_IDS,
   DESCRIPTOR_MODELS,
@@ -17,7 +17,7 @@ import {
   type DescriptorId,
 } from '../../features/index.js';
 // The graph runner is not re-exported by the features stage; it is the one piece shared with it.
-import { prepareDescriptorInput, runDescriptorGraph } from '../../features/descriptors.js';
+import { prepareDescriptorInput, runDescriptorGraph } from '../../features/index.js';
 import { enableGradients } from './gradient-kernels.js';
 import type { CropGrid } from './occlusion.js';
 import { perturbedFeatureRows, scoreRows, type ExplainTarget, type PreparedFace } from './perturb.js';

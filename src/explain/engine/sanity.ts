@@ -7,7 +7,7 @@
  *   cumulatively, most important first versus in random order; a faithful ranking makes the score
  *   fall faster (smaller area under the curve) than chance.
  */
-import { REGION_NAMES, type RegionName } from '../../face/regions.js';
+import { REGION_NAMES, type RegionName } from '../../face/index.js';
 import { FittedPipeline, type Matrix64, type SerializedPipeline } from '../../model/index.js';
 import { createRandom, type Random } from '../../stats/index.js';
 import {
@@ -18,7 +18,7 @@ import {
 } from './attribution.js';
 import { regionsMask, scorePerturbations, type ExplainTarget, type PreparedFace } from './perturb.js';
 import type { DescriptorRunner } from './descriptor-runner.js';
-import { kendallTauB, spearmanCorrcoef } from '../../stats/rank-correlation.js';
+import { kendallTauB, spearmanCorrcoef } from '../../stats/index.js';
 
 /** Standard normal draws (Box–Muller) from the seeded generator. */
 function gaussian(rng: Random): number {

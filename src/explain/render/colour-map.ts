@@ -6,7 +6,7 @@
  * greyscale and for the common colour-vision deficiencies. Signed maps use all of it (blue = pushes
  * away from the explained class, red = towards it); magnitude maps use its warm half.
  */
-import { labToSrgb, srgbToLab } from '../../util/colour.js';
+import { labToSrgb, srgbToLab } from '../../util/index.js';
 
 type Msh = [number, number, number];
 

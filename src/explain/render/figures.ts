@@ -2,7 +2,7 @@
  * The figures of one explanation, as PNG buffers: region importances painted on the photo, the
  * occlusion heatmap and the gradient saliency map, each with its colour bar.
  */
-import { REGION_NAMES } from '../../face/regions.js';
+import { REGION_NAMES } from '../../face/index.js';
 import type { ExplainResult } from '../explain.js';
 import { overlayGrid, overlayPng, overlayRegions, photoToCropMatrix } from './overlay.js';
 

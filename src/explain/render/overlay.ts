@@ -7,7 +7,7 @@
  */
 import type { FaceAnalysis } from '../../face/index.js';
 import type { DecodedImage, RgbImage } from '../../image/index.js';
-import type { AffineMatrix } from '../../util/geometry.js';
+import type { AffineMatrix } from '../../util/index.js';
 import { coolWarm, hex } from './colour-map.js';
 import type { CropGrid } from '../engine/occlusion.js';
 

@@ -7,10 +7,10 @@
  * independently.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { EndofaceError } from '../../core/errors.js';
-import { REGION_NAMES } from '../../face/regions.js';
+import { EndofaceError } from '../../core/index.js';
+import { REGION_NAMES } from '../../face/index.js';
 import { bootstrapBySubject, type ConfidenceInterval } from '../../stats/index.js';
-import { checkResamples, minIntervalReplicates } from '../../stats/bootstrap.js';
+import { checkResamples, minIntervalReplicates } from '../../stats/index.js';
 import { rankingVector } from '../engine/attribution.js';
 import type { CohortPhoto } from './cohort.js';
 import {
@@ -19,7 +19,7 @@ import {
   type HumanRoiTable,
   type RoiCondition,
 } from './human-roi.js';
-import { kendallTauB, spearmanCorrcoef } from '../../stats/rank-correlation.js';
+import { kendallTauB, spearmanCorrcoef } from '../../stats/index.js';
 
 export interface AgreementOptions {
   /** The condition whose expert ratings are compared (the explained class's condition). */

@@ -3,8 +3,8 @@
  * subject weighing the same whatever their number of photos (as in training), and how often each
  * region ranks first (and first decisively).
  */
-import { EndofaceError } from '../../core/errors.js';
-import { REGION_NAMES, REGIONS, type RegionName } from '../../face/regions.js';
+import { EndofaceError } from '../../core/index.js';
+import { REGION_NAMES, REGIONS, type RegionName } from '../../face/index.js';
 import type { RegionAttribution } from '../engine/attribution.js';
 import { rankingVector } from '../engine/attribution.js';
 

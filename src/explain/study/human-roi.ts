@@ -10,10 +10,11 @@
  * given.
  */
 import { readFile } from 'node:fs/promises';
-import { EndofaceError } from '../../core/errors.js';
-import type { RegionName } from '../../face/regions.js';
-import { parseCsv } from '../../io/csv-read.js';
-import { lookUpOption } from '../../util/options.js';
+import { EndofaceError } from '../../core/index.js';
+import type { RegionName } from '../../face/index.js';
+import { parseCsv } from '../../io/index.js';
+import { lookUpOption } from '../../util/index.js';
+import { CONDITIONS, type Condition } from '../../core/index.js';
 
 /** The regions experts are asked about: the 14 regions with bilateral pairs merged. */
 export const EXPERT_REGIONS = [
@@ -44,8 +45,9 @@ export const EXPERT_REGION_MEMBERS: Readonly<Record<ExpertRegion, readonly Regio
   preauricular: ['preauricularRight', 'preauricularLeft'],
 });
 
-export const ROI_CONDITIONS = ['cushing', 'acromegaly'] as const;
-export type RoiCondition = (typeof ROI_CONDITIONS)[number];
+/** The conditions experts rate regions for: endoface's. */
+export const ROI_CONDITIONS = CONDITIONS;
+export type RoiCondition = Condition;
 
 /** Lower-case letters and digits only: "Left cheek" → "leftcheek", "Cushing's" → "cushings". */
 const normalise = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '');

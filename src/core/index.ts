@@ -1,0 +1,7 @@
+/**
+ * What every layer shares: the one error class and its reason codes, the conditions screened for,
+ * and the software version.
+ */
+export { EndofaceError, isEndofaceError } from './errors.js';
+export { CONDITIONS, CONDITION_LABELS, type Condition } from './conditions.js';
+export { SOFTWARE_VERSION } from './version.js';
