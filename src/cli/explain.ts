@@ -101,7 +101,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags): Pro
       ? `  [randomisation ρ ${e.sanity.randomisation.meanSpearman?.toFixed(2) ?? 'n/a'}, deletion ${e.sanity.deletion.passed ? 'beats' : 'does not beat'} random]`
       : '';
     const { lead } = e.regions;
-    const clarity = `${lead.decisive ? 'decisive' : 'not decisive'}: leads ${lead.over} by ${lead.logit.toFixed(2)} logit`;
+    const clarity = `${lead.decisive ? 'clearly leads' : 'no clear lead'}: ahead of ${lead.over} by ${lead.logit.toFixed(2)} on the log-odds scale`;
     const quality = e.quality.reasons.length
       ? `  quality ${e.quality.status} (${e.quality.reasons.map((r) => r.code).join(', ')})`
       : '';

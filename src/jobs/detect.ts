@@ -1,7 +1,8 @@
 /**
  * The `detect` job: every photo under the inputs analysed (face, 468-point mesh, pose, alignment,
  * quality) and, with an output folder, `crops/<name>.png` (the aligned face) and `faces/<name>.json`
- * per photo as soon as it is done, and `summary.csv` at the end, one row per input.
+ * per photo as soon as it is done, and `summary.csv` (one row per input) and `run.json` (the run's
+ * record: versions, timings) at the end.
  */
 import { join } from 'node:path';
 import { EndofaceError } from '../core/index.js';
@@ -111,6 +112,13 @@ export async function runDetect(request: DetectRequest, context: JobContext = {}
   const summaryPath = out
     ? await run.write(join(out, 'summary.csv'), toCsv(DETECT_SUMMARY_COLUMNS, outcomes.map(detectSummaryRow)))
     : undefined;
+  const info = run.info();
+  // The run's record beside its summary (a CSV has no place for it).
+  if (out)
+    await run.write(
+      join(out, 'run.json'),
+      JSON.stringify({ run: info, counts, notes: run.notes }, null, 2) + '\n',
+    );
   return {
     total: photos.length,
     counts,
@@ -119,6 +127,6 @@ export async function runDetect(request: DetectRequest, context: JobContext = {}
     ...(summaryPath ? { summaryPath } : {}),
     files: run.files,
     notes: run.notes,
-    run: run.info(),
+    run: info,
   };
 }

@@ -229,76 +229,82 @@ export async function runSimulate(
   const skipped: SimulateResult['skipped'] = [];
   let simulateMs = 0;
 
-  for (const [i, photo] of photos.entries()) {
-    run.checkCancelled();
-    run.progress('simulate', i, photos.length, photo.file);
-    const base = {
-      subject_id: photo.subjectId,
-      source_file: relative(options.outDir, photo.file),
-      sex: photo.covariates.sex ?? '',
-      age: photo.covariates.age ?? '',
-      ...Object.fromEntries(covariateCols.map((c) => [rename(c), photo.covariates[c] ?? ''])),
-    };
-    try {
-      const image = await decodeImage(photo.file);
-      // Before face analysis: a grey photo with painted-on colour would give its label away.
-      refuseHueOnGrey(image, condition, severity, weights);
-      const analysis = await analyzeFace(image);
-      if (analysis.quality.status === 'reject') {
-        const reasons = analysis.quality.reasons.filter((r) => r.severity === 'reject');
-        skipped.push({
-          file: photo.file,
-          code: reasons.map((r) => r.code).join(' '),
-          message: reasons.map((r) => r.message).join('; '),
-        });
-        continue;
-      }
-      const phantom: Phenotype = await simulatePhenotype(image, {
-        condition: options.condition,
-        severity: options.severity,
-        signs: options.signs,
-        seed: subjectSeed(seed, photo.subjectId),
-        jitter: options.jitter,
-        signMix: options.signMix,
-        analysis,
-        encode: format,
-      });
-      simulateMs += phantom.timings.totalMs - phantom.timings.analyzeMs;
-      const file = `images/${photo.stem}_${options.condition}.${ext}`;
-      await writeOutput(options.outDir, join(options.outDir, file), phantom.encoded!);
-      rows.push({
-        ...base,
-        file,
-        label: options.condition,
-        condition: options.condition,
-        severity: round(phantom.severity),
-        ...Object.fromEntries(signCols.map((s) => [s, round(phantom.magnitudes[s])])),
-        seed: phantom.seed,
-      });
-      details.push({
-        file,
-        source_file: base.source_file,
+  await run.timed('phantoms', async () => {
+    for (const [i, photo] of photos.entries()) {
+      run.checkCancelled();
+      run.progress('simulate', i, photos.length, photo.file);
+      const base = {
         subject_id: photo.subjectId,
-        ...phantomSummary(phantom),
-      });
-      if (options.includeControls) {
-        const control = `images/${photo.stem}_control.${ext}`;
-        await writeOutput(options.outDir, join(options.outDir, control), await encodePhantom(image, format));
+        source_file: relative(options.outDir, photo.file),
+        sex: photo.covariates.sex ?? '',
+        age: photo.covariates.age ?? '',
+        ...Object.fromEntries(covariateCols.map((c) => [rename(c), photo.covariates[c] ?? ''])),
+      };
+      try {
+        const image = await decodeImage(photo.file);
+        // Before face analysis: a grey photo with painted-on colour would give its label away.
+        refuseHueOnGrey(image, condition, severity, weights);
+        const analysis = await analyzeFace(image);
+        if (analysis.quality.status === 'reject') {
+          const reasons = analysis.quality.reasons.filter((r) => r.severity === 'reject');
+          skipped.push({
+            file: photo.file,
+            code: reasons.map((r) => r.code).join(' '),
+            message: reasons.map((r) => r.message).join('; '),
+          });
+          continue;
+        }
+        const phantom: Phenotype = await simulatePhenotype(image, {
+          condition: options.condition,
+          severity: options.severity,
+          signs: options.signs,
+          seed: subjectSeed(seed, photo.subjectId),
+          jitter: options.jitter,
+          signMix: options.signMix,
+          analysis,
+          encode: format,
+        });
+        simulateMs += phantom.timings.totalMs - phantom.timings.analyzeMs;
+        const file = `images/${photo.stem}_${options.condition}.${ext}`;
+        await writeOutput(options.outDir, join(options.outDir, file), phantom.encoded!);
         rows.push({
           ...base,
-          file: control,
-          label: 'control',
-          condition: '',
-          severity: 0,
-          ...Object.fromEntries(signCols.map((s) => [s, 0])),
-          seed: '',
+          file,
+          label: options.condition,
+          condition: options.condition,
+          severity: round(phantom.severity),
+          ...Object.fromEntries(signCols.map((s) => [s, round(phantom.magnitudes[s])])),
+          seed: phantom.seed,
         });
+        details.push({
+          file,
+          source_file: base.source_file,
+          subject_id: photo.subjectId,
+          ...phantomSummary(phantom),
+        });
+        if (options.includeControls) {
+          const control = `images/${photo.stem}_control.${ext}`;
+          await writeOutput(
+            options.outDir,
+            join(options.outDir, control),
+            await encodePhantom(image, format),
+          );
+          rows.push({
+            ...base,
+            file: control,
+            label: 'control',
+            condition: '',
+            severity: 0,
+            ...Object.fromEntries(signCols.map((s) => [s, 0])),
+            seed: '',
+          });
+        }
+      } catch (e) {
+        if (!isEndofaceError(e) || e.code === 'output_not_writable') throw e;
+        skipped.push({ file: photo.file, code: e.code, message: e.message });
       }
-    } catch (e) {
-      if (!isEndofaceError(e) || e.code === 'output_not_writable') throw e;
-      skipped.push({ file: photo.file, code: e.code, message: e.message });
     }
-  }
+  });
   run.progress('simulate', photos.length, photos.length);
 
   const columns = [...MANIFEST_COLUMNS, ...covariateCols.map(rename), ...signCols, 'seed'];
@@ -313,6 +319,7 @@ export async function runSimulate(
         parameters: { ...options, seed, format },
         signs: Object.fromEntries(signCols.map((s) => [s, SIGNS[s]])),
         versions: { endoface: SOFTWARE_VERSION, simulator: SIMULATOR_VERSION },
+        run: run.info(),
         skipped,
         phantoms: details,
       },

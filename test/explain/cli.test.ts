@@ -84,7 +84,10 @@ test('endoface explain writes overlay PNGs, a JSON per photo with ranked regions
     assert.ok(Number(row[lead]) >= 0, row.join(','));
     assert.equal(row[decisive], String(Number(row[lead]) >= 1.5));
   }
-  assert.match(r.stdout, /\((not )?decisive: leads \w+ by \d+\.\d\d logit\)/);
+  assert.match(
+    r.stdout,
+    /\((clearly leads|no clear lead): ahead of \w+ by \d+\.\d\d on the log-odds scale\)/,
+  );
 
   const bad = runCli([
     'explain',
