@@ -14,7 +14,7 @@ import { fileReadError } from '../io/index.js';
 import { regionLabelMap } from '../face/index.js';
 import { HUMAN_MODELS_PACKAGE, HUMAN_PACKAGE, packageVersion } from '../runtime/index.js';
 import { mergeChecked, type DeepPartial } from '../util/index.js';
-import type { FeatureCache } from './cache.js';
+import type { FeatureCache } from '../io/index.js';
 import { computeColourFeatures, COLOUR_FEATURE_NAMES, COLOUR_VERSION } from './colour.js';
 import { COLOUR_LAYOUT_NAMES, COLOUR_LAYOUT_VERSION, computeColourLayout } from './colour-layout.js';
 import {

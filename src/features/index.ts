@@ -1,4 +1,5 @@
-export { FeatureCache, type CachedEntry } from './cache.js';
+/** The on-disk cache lives in io/ (it writes); re-exported for the stage's callers. */
+export { FeatureCache, type CachedEntry } from '../io/index.js';
 export {
   COLOUR_FEATURES,
   COLOUR_FEATURE_NAMES,
