@@ -38,6 +38,15 @@ const ageOption = (): Option =>
   ).argParser(number('--age', { min: 18, max: 120, what: 'an age in years from 18 to 120' }));
 
 type Action = (...args: never[]) => Promise<number>;
+
+/** The flags of the commands that score photos: the reference group, worker threads and the cache. */
+const scoring = (command: Command): Command =>
+  command
+    .addOption(sexOption())
+    .addOption(ageOption())
+    .addOption(workersOption(0))
+    .addOption(cacheOption())
+    .addOption(noCacheOption());
 /** An action that imports its module only when the command runs, and sets the exit status. */
 const lazy =
   <M>(load: () => Promise<M>, pick: (m: M) => Action) =>
@@ -47,35 +56,31 @@ const lazy =
   };
 
 export function register(program: Command): void {
-  program
-    .command('screen')
-    .description(
-      "the main job: per photo, quality, normative and screen scores for Cushing's-like and acromegaly-like signs, the regions behind them, and figures",
-    )
-    .argument('<inputs...>', 'photos, folders, or a CSV manifest (file[,subject_id,sex,age,…])')
-    .option(
-      '-m, --model <bundle>',
-      'model bundle (default: the bundled models/default, trained on simulated signs)',
-      path('--model'),
-    )
-    .option('-o, --out <dir>', 'write screen.json, a JSON per photo and the figures here', path('--out'))
-    .option('--json', 'print the results as JSON', false)
-    .addOption(
-      new Option('--heatmap <kind>', 'figures with --out: regions | coarse | fine | none')
-        .default('regions')
-        .argParser(choice('--heatmap', HEATMAP_KINDS)),
-    )
-    .addOption(sexOption())
-    .addOption(ageOption())
-    .addOption(workersOption(0))
-    .addOption(cacheOption())
-    .addOption(noCacheOption())
-    .action(
-      lazy(
-        () => import('./screen.js'),
-        (m) => m.screenCommand,
+  scoring(
+    program
+      .command('screen')
+      .description(
+        "the main job: per photo, quality, normative and screen scores for Cushing's-like and acromegaly-like signs, the regions behind them, and figures",
+      )
+      .argument('<inputs...>', 'photos, folders, or a CSV manifest (file[,subject_id,sex,age,…])')
+      .option(
+        '-m, --model <bundle>',
+        'model bundle (default: the bundled models/default, trained on simulated signs)',
+        path('--model'),
+      )
+      .option('-o, --out <dir>', 'write screen.json, a JSON per photo and the figures here', path('--out'))
+      .option('--json', 'print the results as JSON', false)
+      .addOption(
+        new Option('--heatmap <kind>', 'figures with --out: regions | coarse | fine | none')
+          .default('regions')
+          .argParser(choice('--heatmap', HEATMAP_KINDS)),
       ),
-    );
+  ).action(
+    lazy(
+      () => import('./screen.js'),
+      (m) => m.screenCommand,
+    ),
+  );
   program
     .command('detect')
     .description('find faces, fit the 468-point mesh, align each face and judge photo quality')
@@ -101,28 +106,24 @@ export function register(program: Command): void {
         (m) => m.detectCommand,
       ),
     );
-  program
-    .command('predict')
-    .description('score photos with a model bundle (photos that fail quality are listed, not scored)')
-    .argument('<inputs...>', 'photos, folders, or a CSV manifest (file[,subject_id,label,sex,age,…])')
-    .option('-m, --model <bundle>', 'model bundle (default: the bundled models/default)', path('--model'))
-    .option(
-      '--csv <file>',
-      'write one row per photo (image,subject,label,score,… : the input of evaluate)',
-      path('--csv'),
-    )
-    .option('--json', 'print every result as JSON', false)
-    .addOption(sexOption())
-    .addOption(ageOption())
-    .addOption(workersOption(0))
-    .addOption(cacheOption())
-    .addOption(noCacheOption())
-    .action(
-      lazy(
-        () => import('./predict.js'),
-        (m) => m.predictCommand,
-      ),
-    );
+  scoring(
+    program
+      .command('predict')
+      .description('score photos with a model bundle (photos that fail quality are listed, not scored)')
+      .argument('<inputs...>', 'photos, folders, or a CSV manifest (file[,subject_id,label,sex,age,…])')
+      .option('-m, --model <bundle>', 'model bundle (default: the bundled models/default)', path('--model'))
+      .option(
+        '--csv <file>',
+        'write one row per photo (image,subject,label,score,… : the input of evaluate)',
+        path('--csv'),
+      )
+      .option('--json', 'print every result as JSON', false),
+  ).action(
+    lazy(
+      () => import('./predict.js'),
+      (m) => m.predictCommand,
+    ),
+  );
   program
     .command('train')
     .description('train a screen with nested subject-grouped cross-validation and write a model bundle')
