@@ -1,5 +1,5 @@
 /**
- * Renders the README's simulator figure: one bundled studio face (examples/, CC BY 4.0, see
+ * Renders the simulator figure (docs/commands/simulate.md, docs/methods/simulation.md): one bundled studio face (examples/, CC BY 4.0, see
  * examples/ATTRIBUTION.md) as a phantom at severities 0, 0.3, 0.6 and 1 for each condition, in a
  * 2 × 4 grid with labels, written to docs/figures/simulation.png.
  * Usage: npx tsx tools/make-simulation-figure.ts [photo=examples/female_agata.jpg]

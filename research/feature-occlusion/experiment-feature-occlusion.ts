@@ -3,11 +3,11 @@
  * pixels? The pointing game of research/pointing-game/proof-pointing-game.ts (same phantoms, splits, screen and strict
  * hit rule), with the proof's screen on faceres + morphometrics + colour explained two ways:
  *  - pixel masking, as `endoface explain` does (the saved rows of research/pointing-game/proof-pointing-game-screens.ts);
- *  - feature occlusion (src/explain/feature-occlusion.ts): each region's cells of FaceRes's 14 × 14
+ *  - feature occlusion (src/explain/engine/feature-occlusion.ts): each region's cells of FaceRes's 14 × 14
  *    layer moved to the mean map of the split's training-side normal faces, the network finished.
  * The hand-crafted features are neutralised per region in both, as `attributeRegions` does. A ceiling
  * no user can reach is reported beside them: each phantom occluded towards its own unmodified photo's
- * map (lib/pointing-game-oracle.ts), which shows how many misses the reference accounts for.
+ * map (../pointing-game/lib/pointing-game-oracle.ts), which shows how many misses the reference accounts for.
  * Feature rows are saved per photo (~10 min for the 1,120 photos, ~6 min more for the ceiling's 980
  * phantoms), then every ranking is replayed.
  * Usage: npx tsx research/pointing-game/proof-pointing-game-screens.ts   (first: saves the masked rows)
@@ -154,7 +154,7 @@ const RANKINGS = [
   'combined, contrast (`explain --region-method combined --baseline`)',
 ] as const;
 type Ranking = (typeof RANKINGS)[number];
-/** Not methods a user can run: the reference is the same person's unmodified photo (lib/pointing-game-oracle.ts). */
+/** Not methods a user can run: the reference is the same person's unmodified photo (../pointing-game/lib/pointing-game-oracle.ts). */
 const ORACLE_RANKINGS = [
   'feature occlusion towards the same face unmodified',
   'combined, towards the same face unmodified',
@@ -276,7 +276,7 @@ const lines = [
   "phantoms, identity splits, the proof's screen on faceres + morphometrics + colour, strict hit rule), with the",
   "descriptor part of each region's attribution made two ways. **Pixel masking** is `endoface explain --region-method pixel`: the",
   "region inpainted from the surrounding skin plus the mean face's detail, the network run on the masked crop.",
-  `**Feature occlusion** (src/explain/feature-occlusion.ts): the crop goes through FaceRes once up to its`,
+  `**Feature occlusion** (src/explain/engine/feature-occlusion.ts): the crop goes through FaceRes once up to its`,
   `${LAYER.grid} × ${LAYER.grid} × ${LAYER.channels} layer (\`${LAYER.node}\`, ${DESCRIPTOR_MODELS.faceres.inputSize / LAYER.grid} crop pixels a cell); each region's cells are moved to`,
   "the mean map of the split's training-side unmodified photos, in proportion to the share of the cell's pixels",
   'in the region, and the rest of the network runs again: the region is replaced by what normal faces have there,',

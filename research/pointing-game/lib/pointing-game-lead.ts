@@ -1,6 +1,6 @@
 /**
  * The pointing-game proof's section on decisive explanations: how often the first region is the
- * changed one as a function of its lead over the next structure (src/explain/lead.ts). The
+ * changed one as a function of its lead over the next structure (src/explain/engine/lead.ts). The
  * threshold is chosen on the development split and checked once on the held-out identities, from
  * the attributions both runs saved.
  */
@@ -135,7 +135,7 @@ export function leadSection(
     '## Decisive explanations: when the first region can be trusted',
     '',
     'A ranking whose first region barely leads says less than one where it stands out. The lead (`lead` in every',
-    "explanation, src/explain/lead.ts) is the first region's logit importance minus that of the best region outside",
+    "explanation, src/explain/engine/lead.ts) is the first region's logit importance minus that of the best region outside",
     'its left/right pair (both cheeks share a bilateral sign). On the development split, the share of explanations',
     'whose first region is a target, among those whose lead is at least t:',
     '',
