@@ -242,7 +242,7 @@ function changesSection(res: Results, changes: Changes, ctx: ReportContext): str
     'The third column is the same displacement as the face mesh found it: the mean distance between each vertex',
     "detected on the phantom and on its control, which includes the detector's jitter (in brackets, its median over",
     'the regions the sign left alone); a value near that floor means the mesh did not follow the change. The mesh',
-    'model\'s shape prior follows only part of what was drawn (the README\'s "Simulate" gives the morphometric view:',
+    "model's shape prior follows only part of what was drawn (docs/methods/simulation.md gives the morphometric view:",
     "alar width +3.4 % measured for +24 % drawn, lip height +26 % for +40 %), so a grown feature's pixels may fall in",
     "a neighbour's region (every pixel belongs to its nearest vertex's region). Drawing the regions on the",
     "simulator's own mesh instead does not turn those misses into hits (proof-pointing-game-screens.md).",
