@@ -10,7 +10,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { DATA as SHARED_DATA } from '../scripts/lib/public-data.js';
+import { DATA as SHARED_DATA } from '../tools/lib/public-data.js';
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { explainTarget } from '../src/explain/index.js';

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA } from '../scripts/lib/public-data.js';
+import { DATA } from '../tools/lib/public-data.js';
 import { analyzeFace, analyzeFaceBatch } from '../src/face/index.js';
 import { capWorkers } from '../src/runtime/pool.js';
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA as SHARED_DATA } from '../scripts/lib/public-data.js';
+import { DATA as SHARED_DATA } from '../tools/lib/public-data.js';
 import { analyzeFace } from '../src/face/index.js';
 import {
   computeColourFeatures,

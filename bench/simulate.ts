@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA } from '../scripts/lib/public-data.js';
+import { DATA } from '../tools/lib/public-data.js';
 import { analyzeFace } from '../src/face/index.js';
 import { decodeImage } from '../src/image/index.js';
 import { simulatePhenotype } from '../src/simulate/index.js';

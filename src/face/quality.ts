@@ -12,7 +12,7 @@ export interface Limit {
 
 /**
  * Quality thresholds. Defaults were calibrated on the 140 studio faces (webmorph-3dsk,
- * webmorph-canada), which all pass, with margins from their extremes; see docs/quality.md.
+ * webmorph-canada), which all pass, with margins from their extremes; see docs/methods/quality.md.
  */
 export interface QualityConfig {
   /** Minimum inter-ocular distance in source-photo pixels (below: too little detail). */

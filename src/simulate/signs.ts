@@ -32,7 +32,7 @@ export interface SignDefinition {
   /** The regions the sign targets; neighbouring regions see only the smooth falloff. */
   regions: RegionName[];
   description: string;
-  /** The change at magnitude 1, in words (the README's table). */
+  /** The change at magnitude 1, in words (the table of docs/methods/simulation.md). */
   atFull: string;
   /** The numbers behind `atFull`; the displacement and colour code reads them from here. */
   params: Readonly<Record<string, number>>;

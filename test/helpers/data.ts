@@ -1,7 +1,7 @@
 /** Paths to the shared public face sets and small readers for their labels. */
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { DATA } from '../../scripts/lib/public-data.js';
+import { DATA } from '../../tools/lib/public-data.js';
 
 /** The shared public face sets (`ENDOFACE_SHARED`/data, else ../shared/data beside the repo). */
 export const DATA_DIR = DATA;

@@ -1,7 +1,7 @@
-// Loads the reference cases (shared/reference/stats-case-*/, see scripts/lib/public-data.ts for where shared is).
+// Loads the reference cases (shared/reference/stats-case-*/, see tools/lib/public-data.ts for where shared is).
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { SHARED } from '../../scripts/lib/public-data.js';
+import { SHARED } from '../../tools/lib/public-data.js';
 
 export const REFERENCE_DIR = pathToFileURL(`${SHARED}/reference/`);
 export const CASES = ['stats-case-a', 'stats-case-b'] as const;

@@ -216,7 +216,7 @@ async function featureOccludedRows(
 /**
  * The region method, checked against the screen. Without one: `combined` when the screen reads a
  * network feature occlusion can enter and its scores have a logit (not isotonic), else `pixel` —
- * on the pointing game (docs/experiment-feature-occlusion.md) combined ranked the changed region
+ * on the pointing game (research/feature-occlusion/experiment-feature-occlusion.md) combined ranked the changed region
  * first more often than pixel masking on both splits, with or without a baseline.
  *
  * @throws `invalid_option` for an unknown method, or `combined` on an isotonic-calibrated screen;

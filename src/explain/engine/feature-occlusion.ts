@@ -10,7 +10,7 @@
  * features still have a place (as Grad-CAM reads them).
  *
  * `endoface explain --region-method feature|combined` uses it (attribution.ts); the pointing-game
- * experiment (scripts/experiment-feature-occlusion.ts) compares it with pixel masking.
+ * experiment (research/feature-occlusion/experiment-feature-occlusion.ts) compares it with pixel masking.
  */
 import type * as tfc from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';

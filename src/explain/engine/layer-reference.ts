@@ -2,7 +2,7 @@
  * The reference feature occlusion moves a region to (feature-occlusion.ts): the mean feature map of
  * normal faces, per network. Measured on the normal photos of a `--baseline` (and stored in its
  * baseline.json), or the one shipped beside this module, measured on the 140 public studio faces
- * (scripts/build-layer-reference.ts; CC BY 4.0, recorded in its `source`).
+ * (tools/build-layer-reference.ts; CC BY 4.0, recorded in its `source`).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { EndofaceError } from '../../core/index.js';

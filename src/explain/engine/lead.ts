@@ -4,7 +4,7 @@
  * normal faces) minus that of the best region outside its left/right pair: both cheeks share a
  * bilateral sign, so a cheek leading the other cheek is no hesitation.
  *
- * The threshold comes from the pointing-game proof (docs/proof-pointing-game.md): chosen on its
+ * The threshold comes from the pointing-game proof (research/pointing-game/proof-pointing-game.md): chosen on its
  * development split as the smallest of 0.25, 0.5, 0.75, 1, 1.5, 2 logits at which the changed region
  * ranked first in ≥ 90 % of decisive explanations for each screen (1.5), then checked once on the
  * held-out identities.

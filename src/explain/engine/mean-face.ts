@@ -1,5 +1,5 @@
 /**
- * The detail the fill borrows from the mean face (mean-face.png, built by scripts/build-mean-face.ts
+ * The detail the fill borrows from the mean face (mean-face.png, built by tools/build-mean-face.ts
  * from the 140 aligned studio faces): its high frequencies, mean face − Gσ ∗ mean face, at the same
  * σ as the fill's own smoothing. Added to the inpainted colours, it puts typical brows, eye
  * openings, nostrils and lip lines where the masked ones were — in the face's own skin tone (the
