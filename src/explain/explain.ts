@@ -4,7 +4,7 @@
  * and the sanity checks, and returns plain JSON-safe data plus what is needed to draw the figures.
  */
 import { performance } from 'node:perf_hooks';
-import { EndofaceError } from '../core/index.js';
+import { EndofaceError, type Reason } from '../core/index.js';
 import {
   analyzeFace,
   resolveFaceConfig,
@@ -195,7 +195,7 @@ export interface Explainer {
   measureBaseline(
     photos: readonly BaselinePhoto[],
     onProgress?: (done: number, total: number, file: string) => void,
-  ): Promise<{ baseline: RegionBaseline; failed: { file: string; code: string; message: string }[] }>;
+  ): Promise<{ baseline: RegionBaseline; failed: (Reason & { file: string })[] }>;
   /**
    * Ranks regions by contrast to this baseline from now on (`undefined`: by importance again).
    *

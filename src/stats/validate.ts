@@ -4,10 +4,10 @@
  * script can branch on and whose details name the parameter and the offending position (0-based
  * `index`; the CSV readers translate that into a file `row`).
  */
-import { EndofaceError } from '../core/index.js';
+import { EndofaceError, type ReasonSubset } from '../core/index.js';
 
 /** Reason codes thrown by the stats stage. */
-export type StatsErrorCode =
+export type StatsErrorCode = ReasonSubset<
   | 'invalid_label'
   | 'invalid_score'
   | 'length_mismatch'
@@ -20,7 +20,8 @@ export type StatsErrorCode =
   | 'invalid_csv'
   | 'missing_column'
   | 'duplicate_row'
-  | 'unknown_image';
+  | 'unknown_image'
+>;
 
 /** Throws a stats error with a code, a one-line message and details. */
 export function statsError(
