@@ -28,16 +28,6 @@ export const REASONS = Object.freeze({
     meaning:
       'A request parameter (a command-line option) has a value it does not take; `details.parameter` names it.',
   },
-  invalid_parameter: {
-    kind: 'error',
-    stage: 'stats',
-    meaning: 'A parameter of a statistics function has a value it does not take.',
-  },
-  invalid_config: {
-    kind: 'error',
-    stage: 'util',
-    meaning: 'A configuration object has an unknown key or a value of the wrong type.',
-  },
   cancelled: {
     kind: 'error',
     stage: 'jobs',
@@ -55,11 +45,6 @@ export const REASONS = Object.freeze({
     kind: 'error',
     stage: 'io, data, jobs, explain',
     meaning: 'A named file or folder does not exist (or is a folder where a file is needed).',
-  },
-  dataset_not_found: {
-    kind: 'error',
-    stage: 'data',
-    meaning: 'The dataset folder or manifest does not exist.',
   },
   file_not_readable: {
     kind: 'error',

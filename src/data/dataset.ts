@@ -45,7 +45,7 @@ export interface LoadDatasetOptions {
 }
 
 export type DatasetErrorCode = ReasonSubset<
-  | 'dataset_not_found'
+  | 'file_not_found'
   | 'invalid_manifest'
   | 'manifest_file_missing'
   | 'manifest_duplicate_row'
@@ -171,7 +171,7 @@ function finish(
  */
 export async function loadDataset(source: string, options: LoadDatasetOptions = {}): Promise<Dataset> {
   if (!existsSync(source))
-    throw new EndofaceError('dataset_not_found', `no such file or folder: ${source}`, { file: source });
+    throw new EndofaceError('file_not_found', `no such file or folder: ${source}`, { file: source });
   if (statSync(source).isDirectory()) return loadFolder(source, options.allowedLabels);
   if (extname(source).toLowerCase() !== '.csv') {
     throw new EndofaceError('invalid_manifest', `${source}: a dataset is a folder or a .csv manifest`, {

@@ -224,8 +224,8 @@ function assertContrastable(target: ExplainTarget): void {
 }
 
 /**
- * Loads a bundle once and returns an explainer for one of its screens. Throws `bundle_not_found`,
- * `extractor_version_mismatch` (from loadBundle) or `invalid_option` for an unknown screen, class
+ * Loads a bundle once and returns an explainer for one of its screens. Throws `file_not_found`,
+ * `bundle_not_found`, `extractor_version_mismatch` (from loadBundle) or `invalid_option` for an unknown screen, class
  * or grid; `explain` throws `no_face`, `quality_rejected` (a status outside `admit`) or the image
  * stage's codes.
  *

@@ -153,10 +153,16 @@ export async function runExplain(
   regionMethodFor(target, options.regionMethod);
   let condition: RoiCondition | undefined;
   if (human) {
-    condition = conditionOf(
-      options.condition ?? className,
-      options.condition ? 'condition' : `explained class "${className}" (give the condition)`,
-    );
+    try {
+      condition = conditionOf(
+        options.condition ?? className,
+        options.condition ? 'condition' : `explained class "${className}" (give \`condition\`)`,
+      );
+    } catch (e) {
+      // A condition the request names is a bad option, as any other; the ratings file's are `unknown_condition`.
+      if (options.condition === undefined || !isEndofaceError(e)) throw e;
+      throw new EndofaceError('invalid_option', e.message, { ...e.details, parameter: 'condition' });
+    }
     checkExpertRatings(human, condition);
   }
   const { earlierRun } = await prepareOutputDir(options.out, { runFile: 'explanations.csv' });

@@ -13,7 +13,7 @@ export type StatsErrorCode = ReasonSubset<
   | 'length_mismatch'
   | 'empty_input'
   | 'single_class'
-  | 'invalid_parameter'
+  | 'invalid_option'
   | 'score_out_of_range'
   | 'inconsistent_subject_label'
   | 'invalid_rating'
@@ -145,7 +145,7 @@ export function checkBinaryInput(
 /** Checks a confidence level in (0, 1). */
 export function checkLevel(level: number, name = 'level'): number {
   if (!(level > 0 && level < 1)) {
-    statsError('invalid_parameter', `${name}=${level} must be strictly between 0 and 1 (e.g. 0.95)`, {
+    statsError('invalid_option', `${name}=${level} must be strictly between 0 and 1 (e.g. 0.95)`, {
       parameter: name,
       value: level,
     });
@@ -165,7 +165,7 @@ export function checkInRange(
   const okHigh = highOpen ? value < high : value <= high;
   if (!(Number.isFinite(value) && okLow && okHigh)) {
     statsError(
-      'invalid_parameter',
+      'invalid_option',
       `${name}=${value} must be in ${lowOpen ? '(' : '['}${low}, ${high}${highOpen ? ')' : ']'}`,
       { parameter: name, value },
     );
@@ -176,7 +176,7 @@ export function checkInRange(
 /** Checks a positive integer parameter. */
 export function checkPositiveInteger(name: string, value: number): number {
   if (!(Number.isInteger(value) && value > 0)) {
-    statsError('invalid_parameter', `${name}=${value} must be a positive integer`, {
+    statsError('invalid_option', `${name}=${value} must be a positive integer`, {
       parameter: name,
       value,
     });

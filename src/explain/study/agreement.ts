@@ -104,7 +104,7 @@ function noIntervalReason(nResamples: number, nSubjects: number, level: number):
  * is no interval: `lower`/`upper` are null and `method` (and `notes`) say why.
  *
  * @throws `invalid_input` when no photos are given or the experts rated fewer than 3 regions for
- *   the condition; `invalid_parameter` for `nResamples` not in 0–1,000,000
+ *   the condition; `invalid_option` for `nResamples` not in 0–1,000,000
  */
 export function regionAgreement(
   photos: readonly CohortPhoto[],
