@@ -255,7 +255,7 @@ export async function runExplain(
 }
 
 /**
- * Refuses a `--baseline` path that does not exist before any work (resolveBaseline would otherwise
+ * Refuses a `baseline` path that does not exist before any work (resolveBaseline would otherwise
  * find no normal photo in it, after the model is loaded).
  *
  * @throws `file_not_found`

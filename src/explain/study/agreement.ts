@@ -73,7 +73,7 @@ export function checkExpertRatings(human: HumanRoiTable, condition: RoiCondition
   throw new EndofaceError(
     'invalid_input',
     `${human.file}: experts rated ${regions.size} region(s) for ${condition}; at least ${MIN_EXPERT_REGIONS} are needed for a rank correlation` +
-      (others.length > 0 ? ` (the file rates ${others.join(', ')}; give --condition)` : ''),
+      (others.length > 0 ? ` (the file rates ${others.join(', ')}; give \`condition\`)` : ''),
     { file: human.file, condition, regions: regions.size },
   );
 }

@@ -219,7 +219,7 @@ export async function readHumanRoiCsv(path: string): Promise<HumanRoiTable> {
         : code === 'EISDIR'
           ? 'is a folder, not a CSV file'
           : (e as Error).message;
-    throw new EndofaceError(fileReadError(e, path).code, `expert ratings (--human-roi) ${path}: ${why}`, {
+    throw new EndofaceError(fileReadError(e, path).code, `expert ratings (\`humanRoi\`) ${path}: ${why}`, {
       file: path,
     });
   }
