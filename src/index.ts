@@ -13,8 +13,12 @@ export {
   CONDITIONS,
   EndofaceError,
   isEndofaceError,
+  isReasonCode,
+  REASONS,
   SOFTWARE_VERSION,
   type Condition,
+  type Reason,
+  type ReasonCode,
 } from './core/index.js';
 export { decodeImage, type DecodedImage } from './image/index.js';
 export {

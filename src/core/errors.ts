@@ -1,10 +1,12 @@
+import type { ReasonCode } from './reasons.js';
+
 /**
  * One error type for the whole library. Every failure a user can cause carries a snake_case `code`
- * (a reason code a script can branch on), a one-line human `message`, and optional `details`
- * (file, row, parameter, value received). Stages declare their own code unions; the CLI prints
- * `code: message` and never a stack trace for these.
+ * (a reason code a script can branch on: one of the table in reasons.ts), a one-line human `message`, and
+ * optional `details` (file, row, parameter, value received). Stages name their own subsets of the
+ * codes; the CLI prints `code: message` and never a stack trace for these.
  */
-export class EndofaceError<C extends string = string> extends Error {
+export class EndofaceError<C extends ReasonCode = ReasonCode> extends Error {
   override readonly name = 'EndofaceError';
   constructor(
     readonly code: C,

@@ -2,17 +2,18 @@
  * What the two study tables (predictions, reader ratings) share: a column looked up by name and a
  * number read from a field, each error naming the file and its 1-based line (the header is line 1).
  */
-import { EndofaceError } from '../core/index.js';
+import { EndofaceError, type ReasonSubset } from '../core/index.js';
 import type { CsvTable } from '../io/index.js';
 
-export type StudyTableErrorCode =
+export type StudyTableErrorCode = ReasonSubset<
   | 'missing_column'
   | 'invalid_csv'
   | 'invalid_label'
   | 'invalid_score'
   | 'invalid_rating'
   | 'duplicate_row'
-  | 'empty_input';
+  | 'empty_input'
+>;
 
 export function tableError(
   code: StudyTableErrorCode,

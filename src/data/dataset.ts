@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve } from 'node:path';
-import { EndofaceError } from '../core/index.js';
+import { EndofaceError, type ReasonSubset } from '../core/index.js';
 import { collectImageFiles, OUTPUT_MARKER } from '../io/index.js';
 import { manifestError, readManifest } from './manifest.js';
 
@@ -19,7 +19,7 @@ export interface DatasetItem {
   line?: number;
 }
 
-export type DatasetWarningCode = 'no_subject_id' | 'label_mismatch_subject';
+export type DatasetWarningCode = ReasonSubset<'no_subject_id' | 'label_mismatch_subject'>;
 
 export interface Dataset {
   source: string;
@@ -44,13 +44,14 @@ export interface LoadDatasetOptions {
   missingFiles?: 'error' | 'skip';
 }
 
-export type DatasetErrorCode =
-  | 'dataset_not_found'
+export type DatasetErrorCode = ReasonSubset<
+  | 'file_not_found'
   | 'invalid_manifest'
   | 'manifest_file_missing'
   | 'manifest_duplicate_row'
   | 'manifest_unknown_label'
-  | 'empty_dataset';
+  | 'empty_dataset'
+>;
 
 async function loadManifest(path: string, options: LoadDatasetOptions): Promise<Dataset> {
   const manifest = await readManifest(path, {
@@ -170,7 +171,7 @@ function finish(
  */
 export async function loadDataset(source: string, options: LoadDatasetOptions = {}): Promise<Dataset> {
   if (!existsSync(source))
-    throw new EndofaceError('dataset_not_found', `no such file or folder: ${source}`, { file: source });
+    throw new EndofaceError('file_not_found', `no such file or folder: ${source}`, { file: source });
   if (statSync(source).isDirectory()) return loadFolder(source, options.allowedLabels);
   if (extname(source).toLowerCase() !== '.csv') {
     throw new EndofaceError('invalid_manifest', `${source}: a dataset is a folder or a .csv manifest`, {

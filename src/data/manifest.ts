@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { EndofaceError } from '../core/index.js';
+import { EndofaceError, type ReasonSubset } from '../core/index.js';
 import { sniffFormat } from '../image/index.js';
 import { parseCsv } from '../io/index.js';
 
@@ -47,8 +47,9 @@ export interface ReadManifestOptions {
   missingFiles?: 'error' | 'list';
 }
 
-export type ManifestErrorCode =
-  'invalid_manifest' | 'manifest_file_missing' | 'manifest_duplicate_row' | 'manifest_unknown_label';
+export type ManifestErrorCode = ReasonSubset<
+  'invalid_manifest' | 'manifest_file_missing' | 'manifest_duplicate_row' | 'manifest_unknown_label'
+>;
 
 /** Problems a manifest error names one by one; the rest are counted (all are in `details.problems`). */
 const LISTED_PROBLEMS = 20;

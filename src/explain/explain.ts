@@ -4,7 +4,7 @@
  * and the sanity checks, and returns plain JSON-safe data plus what is needed to draw the figures.
  */
 import { performance } from 'node:perf_hooks';
-import { EndofaceError } from '../core/index.js';
+import { EndofaceError, type Reason } from '../core/index.js';
 import {
   analyzeFace,
   resolveFaceConfig,
@@ -195,7 +195,7 @@ export interface Explainer {
   measureBaseline(
     photos: readonly BaselinePhoto[],
     onProgress?: (done: number, total: number, file: string) => void,
-  ): Promise<{ baseline: RegionBaseline; failed: { file: string; code: string; message: string }[] }>;
+  ): Promise<{ baseline: RegionBaseline; failed: (Reason & { file: string })[] }>;
   /**
    * Ranks regions by contrast to this baseline from now on (`undefined`: by importance again).
    *
@@ -224,8 +224,8 @@ function assertContrastable(target: ExplainTarget): void {
 }
 
 /**
- * Loads a bundle once and returns an explainer for one of its screens. Throws `bundle_not_found`,
- * `extractor_version_mismatch` (from loadBundle) or `invalid_option` for an unknown screen, class
+ * Loads a bundle once and returns an explainer for one of its screens. Throws `file_not_found`,
+ * `bundle_not_found`, `extractor_version_mismatch` (from loadBundle) or `invalid_option` for an unknown screen, class
  * or grid; `explain` throws `no_face`, `quality_rejected` (a status outside `admit`) or the image
  * stage's codes.
  *

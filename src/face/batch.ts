@@ -1,4 +1,4 @@
-import { EndofaceError, isEndofaceError } from '../core/index.js';
+import { EndofaceError, isEndofaceError, isReasonCode, type Reason } from '../core/index.js';
 import { runPooled, siblingModule } from '../runtime/index.js';
 import type { DeepPartial } from '../util/index.js';
 import { analyzeFace, type FaceConfig } from './analyze.js';
@@ -6,7 +6,7 @@ import type { FaceAnalysis } from './types.js';
 
 export type BatchOutcome =
   | { index: number; file: string; ok: true; analysis: FaceAnalysis }
-  | { index: number; file: string; ok: false; error: { code: string; message: string } };
+  | { index: number; file: string; ok: false; error: Reason };
 
 export interface BatchOptions {
   config?: DeepPartial<FaceConfig>;
@@ -15,7 +15,7 @@ export interface BatchOptions {
 }
 
 /** An error as batch data: its reason code and message (`internal_error` for anything unexpected). */
-export function outcomeError(e: unknown): { code: string; message: string } {
+export function outcomeError(e: unknown): Reason {
   if (isEndofaceError(e)) return { code: e.code, message: e.message };
   return { code: 'internal_error', message: e instanceof Error ? e.message : String(e) };
 }
@@ -24,7 +24,7 @@ export const reviveError = (e: {
   code?: string;
   message: string;
   details?: Record<string, unknown>;
-}): Error => new EndofaceError(e.code ?? 'internal_error', e.message, e.details ?? {});
+}): Error => new EndofaceError(isReasonCode(e.code) ? e.code : 'internal_error', e.message, e.details ?? {});
 
 /**
  * Analyses many photos, yielding each outcome as soon as it is ready (in completion order; `index`

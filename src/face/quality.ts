@@ -114,7 +114,7 @@ export function measureQuality(
   };
 }
 
-/** Every quality status, mildest first (what `--admit` may list). */
+/** Every quality status, mildest first (what a request's `admit` may list). */
 export const QUALITY_STATUSES = ['pass', 'warn', 'reject'] as const satisfies readonly QualityStatus[];
 
 const MESSAGES: Record<QualityReason, string> = {

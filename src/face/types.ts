@@ -1,3 +1,4 @@
+import type { ReasonSubset } from '../core/index.js';
 import type { DecodedImage, ImageWarningCode } from '../image/index.js';
 import type { AffineMatrix, Point2 } from '../util/index.js';
 
@@ -46,7 +47,7 @@ export interface AlignedFace {
   fitRmsPx: number;
 }
 
-export type QualityReason =
+export type QualityReason = ReasonSubset<
   | 'no_face'
   | 'multiple_faces'
   | 'face_too_small'
@@ -58,7 +59,8 @@ export type QualityReason =
   | 'face_cut_off'
   | 'greyscale'
   | 'transparent'
-  | 'animated';
+  | 'animated'
+>;
 
 export type QualityStatus = 'pass' | 'warn' | 'reject';
 

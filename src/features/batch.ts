@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import type { Reason } from '../core/index.js';
 import { outcomeError, reviveError } from '../face/index.js';
 import { runPooled, siblingModule } from '../runtime/index.js';
 import {
@@ -13,7 +14,7 @@ import {
 
 export type FeatureOutcome =
   | { index: number; file: string; ok: true; features: FaceFeatures }
-  | { index: number; file: string; ok: false; error: { code: string; message: string } };
+  | { index: number; file: string; ok: false; error: Reason };
 
 /**
  * Extracts features for many photos. Cached photos are answered first (no model work); the rest are

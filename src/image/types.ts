@@ -1,19 +1,24 @@
+import type { ReasonSubset } from '../core/index.js';
+
 /**
  * Reason codes of the image stage: why a file could not become pixels. `file_not_readable`: the file
  * exists but cannot be read (permissions, an I/O error). `extreme_aspect_ratio`: a strip (one side
  * more than 20 times the other), not a photo.
  */
-export type ImageErrorCode =
+export type ImageErrorCode = ReasonSubset<
   | 'file_not_found'
   | 'file_not_readable'
   | 'empty_file'
   | 'unsupported_format'
   | 'corrupt_image'
   | 'too_large'
-  | 'extreme_aspect_ratio';
+  | 'extreme_aspect_ratio'
+>;
 
 /** Non-fatal observations about a decoded photo. */
-export type ImageWarningCode = 'greyscale' | 'alpha_flattened' | 'animated_first_frame' | 'downscaled';
+export type ImageWarningCode = ReasonSubset<
+  'greyscale' | 'alpha_flattened' | 'animated_first_frame' | 'downscaled'
+>;
 
 /** Formats endoface decodes (sharp's names; AVIF and HEIC arrive as `heif`). */
 export const SUPPORTED_FORMATS = ['jpeg', 'png', 'webp', 'tiff', 'heif', 'gif'] as const;

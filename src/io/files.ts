@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
-import { EndofaceError } from '../core/index.js';
+import { EndofaceError, type ReasonSubset } from '../core/index.js';
 import { fileReadError, type ReadErrorCode } from './read-error.js';
 
 /** File endings taken when walking a folder (a file named explicitly is always taken). */
@@ -49,7 +49,7 @@ export interface CollectOptions {
   exclude?: readonly string[];
 }
 
-export type CollectErrorCode = 'input_in_output_folder';
+export type CollectErrorCode = ReasonSubset<'input_in_output_folder'>;
 
 interface WalkState {
   out: string[];

@@ -1,7 +1,7 @@
-import { EndofaceError } from '../core/index.js';
+import { EndofaceError, type ReasonSubset } from '../core/index.js';
 
 /** Why a file or folder could not be read: absent, or present but unreadable. */
-export type ReadErrorCode = 'file_not_found' | 'file_not_readable';
+export type ReadErrorCode = ReasonSubset<'file_not_found' | 'file_not_readable'>;
 
 /**
  * The reason code for a path that could not be opened, listed or read, from the system's error

@@ -5,7 +5,7 @@
  * record: versions, timings) at the end.
  */
 import { join } from 'node:path';
-import { EndofaceError } from '../core/index.js';
+import { EndofaceError, type Reason } from '../core/index.js';
 import { readablePhotos, resolvePhotoInputs } from '../data/index.js';
 import { analyzeFaceBatch, type BatchOutcome, type FaceConfig } from '../face/index.js';
 import { prepareOutputDir, toCsv, uniqueStems } from '../io/index.js';
@@ -36,7 +36,7 @@ export interface DetectResult extends JobOutput {
   /** `error` counts the photos that could not be read: the counts add up to `total`. */
   counts: { pass: number; warn: number; reject: number; error: number };
   /** Files that could not be read at all or gave no usable result, with their reasons. */
-  problems: { file: string; code: string; message: string }[];
+  problems: (Reason & { file: string })[];
   /** One per input photo, in the order of the inputs. */
   outcomes: BatchOutcome[];
   summaryPath?: string;
@@ -106,7 +106,12 @@ export async function runDetect(request: DetectRequest, context: JobContext = {}
     counts[o.analysis.quality.status]++;
     if (o.analysis.quality.status === 'reject') {
       const codes = o.analysis.quality.reasons.filter((r) => r.severity === 'reject').map((r) => r.code);
-      problems.push({ file: o.file, code: codes.join(' '), message: 'rejected by the quality check' });
+      problems.push({
+        file: o.file,
+        // No face is its own outcome, as in the other jobs; any other rejection names its reasons.
+        code: codes.includes('no_face') ? 'no_face' : 'quality_rejected',
+        message: `rejected by the quality check (${codes.join(', ')})`,
+      });
     }
   }
   const summaryPath = out

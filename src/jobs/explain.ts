@@ -5,7 +5,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { EndofaceError, isEndofaceError } from '../core/index.js';
+import { EndofaceError, isEndofaceError, type Reason } from '../core/index.js';
 import { readablePhotos, resolvePhotoInputs, type PhotoInput } from '../data/index.js';
 import {
   agreementChartSpec,
@@ -55,10 +55,10 @@ export interface ExplainRequest extends Omit<ExplainOptions, 'baseline' | 'model
 
 export interface ExplainJobResult extends JobOutput {
   /** The baseline of normal faces the ranking used, and the normal photos it could not use. */
-  baseline?: { baseline: RegionBaseline; failed: { file: string; code: string; message: string }[] };
+  baseline?: { baseline: RegionBaseline; failed: Problem[] };
   /** `warnings`: manifest values (sex, age) that could not be used, and what was done instead. */
   explained: { file: string; stem: string; explanation: PhotoExplanation; warnings?: CovariateWarning[] }[];
-  failed: { file: string; code: string; message: string }[];
+  failed: Problem[];
   cohort?: CohortRegionImportance;
   agreement?: RegionAgreement;
   outDir: string;
@@ -67,8 +67,8 @@ export interface ExplainJobResult extends JobOutput {
 /** Stems of the files a run writes besides the per-photo ones. */
 const RUN_FILES = new Set(['baseline', 'cohort', 'agreement', 'explanations']);
 
-/** An input that gave no photo, with its reason code. */
-type Problem = { file: string; code: string; message: string };
+/** A photo that gave no explanation, with its reason. */
+type Problem = Reason & { file: string };
 
 interface Target {
   file: string;
@@ -153,10 +153,16 @@ export async function runExplain(
   regionMethodFor(target, options.regionMethod);
   let condition: RoiCondition | undefined;
   if (human) {
-    condition = conditionOf(
-      options.condition ?? className,
-      options.condition ? 'condition' : `explained class "${className}" (give the condition)`,
-    );
+    try {
+      condition = conditionOf(
+        options.condition ?? className,
+        options.condition ? 'condition' : `explained class "${className}" (give \`condition\`)`,
+      );
+    } catch (e) {
+      // A condition the request names is a bad option, as any other; the ratings file's are `unknown_condition`.
+      if (options.condition === undefined || !isEndofaceError(e)) throw e;
+      throw new EndofaceError('invalid_option', e.message, { ...e.details, parameter: 'condition' });
+    }
     checkExpertRatings(human, condition);
   }
   const { earlierRun } = await prepareOutputDir(options.out, { runFile: 'explanations.csv' });
@@ -249,7 +255,7 @@ export async function runExplain(
 }
 
 /**
- * Refuses a `--baseline` path that does not exist before any work (resolveBaseline would otherwise
+ * Refuses a `baseline` path that does not exist before any work (resolveBaseline would otherwise
  * find no normal photo in it, after the model is loaded).
  *
  * @throws `file_not_found`

@@ -36,6 +36,7 @@ export { readSourcePhotos, type SourcePhoto } from './simulate-inputs.js';
 export {
   DEFAULT_FEATURE_SETS,
   runTrain,
+  type ExclusionReason,
   type ParticipantFlow,
   type TrainRequest,
   type TrainResult,

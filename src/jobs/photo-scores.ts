@@ -3,7 +3,7 @@
  * when it could be read, a face was found, its quality is admitted and its features are finite;
  * otherwise it is listed with the reason (`notScored`), in place.
  */
-import { EndofaceError } from '../core/index.js';
+import { EndofaceError, type Reason } from '../core/index.js';
 import type { CovariateWarning } from '../model/index.js';
 import { lookUpOption } from '../util/index.js';
 import type { PhotoInput } from '../data/index.js';
@@ -31,7 +31,7 @@ export interface PhotoPrediction {
   faceCount: number;
   scored: boolean;
   /** Why the photo was not scored: unreadable (`file_not_found`, `corrupt_image`, …), `no_face`, `quality_rejected`, `invalid_feature`. */
-  notScored?: { code: string; message: string };
+  notScored?: Reason;
   screens: Record<string, ScreenPrediction>;
   /** Screens not reported for this photo because their decision hinges on missing features. */
   withheld?: Record<string, WithheldScreen>;
@@ -83,7 +83,7 @@ export function pendingPrediction(photo: PhotoInput): PhotoPrediction {
  */
 export function admitFeatures(
   p: PhotoPrediction,
-  outcome: { ok: true; features: FaceFeatures } | { ok: false; error: { code: string; message: string } },
+  outcome: { ok: true; features: FaceFeatures } | { ok: false; error: Reason },
   admit: readonly QualityStatus[],
 ): boolean {
   if (!outcome.ok) {

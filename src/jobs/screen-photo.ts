@@ -4,7 +4,7 @@
  * every screen's explanation.
  */
 import { createHash } from 'node:crypto';
-import { isEndofaceError } from '../core/index.js';
+import { isEndofaceError, type Reason } from '../core/index.js';
 import type { PhotoInput } from '../data/index.js';
 import { createExplainer, type AnalysedPhoto, type Explainer, type ExplainResult } from '../explain/index.js';
 import {
@@ -48,8 +48,7 @@ export function createScreenExplainers(
 }
 
 type FeatureOutcome =
-  | { ok: true; features: FaceFeatures; analysed?: AnalysedPhoto }
-  | { ok: false; error: { code: string; message: string } };
+  { ok: true; features: FaceFeatures; analysed?: AnalysedPhoto } | { ok: false; error: Reason };
 
 /**
  * A photo's features: from the cache when all are there (no analysis then: an explainer makes its

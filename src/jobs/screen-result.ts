@@ -2,7 +2,7 @@
  * The main job's answer for one photo, made from its prediction (scores, normative assessment) and
  * filled in by its explanations.
  */
-import { CONDITIONS, type Condition } from '../core/index.js';
+import { CONDITIONS, type Condition, type Reason } from '../core/index.js';
 import type { RankingLead } from '../explain/index.js';
 import { REGIONS, type QualityVerdict, type RegionName } from '../face/index.js';
 import type { PhotoPrediction } from './photo-scores.js';
@@ -13,7 +13,7 @@ export interface ScreenResult {
   quality?: QualityVerdict;
   scored: boolean;
   /** Why the photo was not scored: unreadable (`file_not_found`, `corrupt_image`, …), `no_face`, `quality_rejected`, `invalid_feature`. */
-  notScored?: { code: string; message: string };
+  notScored?: Reason;
   /** Per condition: the normative score (deviation from normal faces, no patient data needed) and the trained screen. */
   conditions: Partial<
     Record<
@@ -28,12 +28,12 @@ export interface ScreenResult {
           missingFeatures?: { count: number; probabilityRange?: [number, number] };
         };
         /** Why the screen's result is not given for this photo (its decision hinges on missing features). */
-        withheld?: { code: string; message: string };
+        withheld?: Reason;
       }
     >
   >;
   /** Manifest values that could not be used (sex, age), and what was done instead. */
-  warnings?: { code: string; message: string }[];
+  warnings?: Reason[];
   /** Regions that deviate most from normal faces of the same sex and age band, highest percentile first. */
   topRegions: { region: RegionName; label: string; percentile: number; signs: string[] }[];
   /** Per screen: the regions whose hiding lowers its probability most (region attribution), most important first. */

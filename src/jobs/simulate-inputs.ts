@@ -93,7 +93,7 @@ export async function refuseInputsInOutput(
     throw new EndofaceError(
       'input_in_output_folder',
       `${file} is an input of this run, but ${where}: the run would write over it; ${hint}`,
-      { file, parameter: 'out', value: outDir },
+      { file, parameter: 'outDir', value: outDir },
     );
   };
   const runFile = (file: string, real: string): string =>
@@ -105,18 +105,18 @@ export async function refuseInputsInOutput(
       refuse(
         input,
         runFile(input, manifest),
-        'write the output elsewhere (another --out), or rename the manifest',
+        'write the output elsewhere (another `outDir`), or rename the manifest',
       );
   }
   for (const photo of photos) {
     const file = await real(photo.file);
     if (written.includes(file))
-      refuse(photo.file, runFile(photo.file, file), 'write the output elsewhere (another --out)');
+      refuse(photo.file, runFile(photo.file, file), 'write the output elsewhere (another `outDir`)');
     if (isWithin(file, images))
       refuse(
         photo.file,
         `it lies in ${join(outDir, 'images')}, where this run writes its phantoms`,
-        'write the output elsewhere (another --out), or move the photos out of that folder',
+        'write the output elsewhere (another `outDir`), or move the photos out of that folder',
       );
   }
 }

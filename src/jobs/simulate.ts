@@ -4,7 +4,7 @@
  */
 import { copyFile, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { EndofaceError, isEndofaceError, SOFTWARE_VERSION } from '../core/index.js';
+import { EndofaceError, isEndofaceError, SOFTWARE_VERSION, type Reason } from '../core/index.js';
 import { analyzeFace } from '../face/index.js';
 import { decodeImage } from '../image/index.js';
 import { checkedWrite, isWithin, markFigureFolder, parseCsv, prepareOutputDir, toCsv } from '../io/index.js';
@@ -46,7 +46,7 @@ export interface SimulateResult extends JobOutput {
   phantoms: number;
   controls: number;
   /** Photos not used, with their reason code (image errors, `no_face`, `greyscale`, quality reasons). */
-  skipped: { file: string; code: string; message: string }[];
+  skipped: (Reason & { file: string })[];
   manifestPath: string;
   /** Mean time per phantom (warp + colour + encode), milliseconds. */
   meanSimulateMs: number;
@@ -247,10 +247,13 @@ export async function runSimulate(
         const analysis = await analyzeFace(image);
         if (analysis.quality.status === 'reject') {
           const reasons = analysis.quality.reasons.filter((r) => r.severity === 'reject');
+          const codes = reasons.map((r) => r.code);
+          const noFace = codes.includes('no_face');
           skipped.push({
             file: photo.file,
-            code: reasons.map((r) => r.code).join(' '),
-            message: reasons.map((r) => r.message).join('; '),
+            // No face is its own outcome, as in the other jobs; any other rejection names its reasons.
+            code: noFace ? 'no_face' : 'quality_rejected',
+            message: `${noFace ? '' : `quality reject (${codes.join(', ')}): `}${reasons.map((r) => r.message).join('; ')}`,
           });
           continue;
         }

@@ -3,7 +3,7 @@
  * as a model bundle with its out-of-fold predictions (the input of `evaluate`) and training report.
  */
 import { relative, join } from 'node:path';
-import { EndofaceError, SOFTWARE_VERSION } from '../core/index.js';
+import { EndofaceError, SOFTWARE_VERSION, type ReasonCode } from '../core/index.js';
 import { loadDataset, predictionsCsv, type DatasetItem } from '../data/index.js';
 import { QUALITY_STATUSES, type QualityStatus } from '../face/index.js';
 import {
@@ -63,12 +63,19 @@ export interface TrainRequest extends CacheRequest {
   sources?: BundleMetadata['trainingData']['sources'];
 }
 
+/**
+ * Why a photo was left out of training: its reason code (`file_not_found`, `corrupt_image`, `no_face`,
+ * …), and for a quality status not admitted the status and its reasons
+ * (`quality_rejected:reject:blurry+face_cut_off`).
+ */
+export type ExclusionReason = ReasonCode | `quality_rejected:${QualityStatus}:${string}`;
+
 /** Who was ingested, who was excluded and why, who was analysed (TRIPOD+AI / STARD participant flow). */
 export interface ParticipantFlow {
   listed: number;
   otherLabels: Record<string, number>;
   ingested: number;
-  excluded: Record<string, number>;
+  excluded: Partial<Record<ExclusionReason, number>>;
   analysed: { photos: number; subjects: number; byLabel: Record<string, number> };
 }
 
@@ -122,8 +129,8 @@ export async function runTrain(options: TrainRequest, context: JobContext = {}):
     if (!classes.includes(it.label)) otherLabels[it.label] = (otherLabels[it.label] ?? 0) + 1;
 
   // Features, with every exclusion counted by its reason.
-  const excluded: Record<string, number> = {};
-  const exclude = (reason: string): void => void (excluded[reason] = (excluded[reason] ?? 0) + 1);
+  const excluded: ParticipantFlow['excluded'] = {};
+  const exclude = (reason: ExclusionReason): void => void (excluded[reason] = (excluded[reason] ?? 0) + 1);
   const kept: { item: DatasetItem; features: FaceFeatures }[] = [];
   let done = 0;
   const cache = openCacheOf(options.cache);
@@ -135,11 +142,11 @@ export async function runTrain(options: TrainRequest, context: JobContext = {}):
       )) {
         run.checkCancelled();
         run.progress('features', ++done, items.length, o.file);
-        if (!o.ok) exclude(`unreadable:${o.error.code}`);
+        if (!o.ok) exclude(o.error.code);
         else if (o.features.faceCount === 0) exclude('no_face');
         else if (!admit.includes(o.features.quality.status)) {
           exclude(
-            `quality_${o.features.quality.status}:${o.features.quality.reasons
+            `quality_rejected:${o.features.quality.status}:${o.features.quality.reasons
               .filter((r) => r.severity === o.features.quality.status)
               .map((r) => r.code)
               .join('+')}`,
@@ -272,7 +279,7 @@ export async function runTrain(options: TrainRequest, context: JobContext = {}):
       hash: trainingDataHash(
         kept.map((k) => ({ sha256: k.features.sha256, subjectId: k.item.subjectId, label: k.item.label })),
       ),
-      excluded,
+      excluded: excluded as Record<string, number>,
     },
     screens: [screen],
     createdAt: new Date().toISOString(),

@@ -177,6 +177,8 @@ function neededExtractors(m: BundleMetadata): string[] {
  */
 export async function loadBundle(dir: string): Promise<Bundle> {
   const metaPath = join(dir, 'metadata.json');
+  if (!existsSync(dir))
+    throw new EndofaceError('file_not_found', `no such folder: ${dir}`, { dir, file: dir });
   if (!existsSync(metaPath))
     throw new EndofaceError('bundle_not_found', `${dir} is not a model bundle (no metadata.json)`, { dir });
   let metadata: BundleMetadata;

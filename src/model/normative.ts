@@ -2,7 +2,7 @@ import { COLOUR_FEATURES, MORPHOMETRICS, type FeatureSetName } from '../features
 import { REGION_NAMES, type RegionName } from '../face/index.js';
 import { normalCdf } from '../stats/index.js';
 import { fitLowRank, lowRankScores, type LowRankModel } from './normative-pca.js';
-import type { Condition } from '../core/index.js';
+import type { Condition, ReasonSubset } from '../core/index.js';
 
 /**
  * The normative model: what normal faces look like, by sex and age band, so that one face's
@@ -20,7 +20,7 @@ export type { Condition };
 
 /** A sex or age value the normative reference cannot use, and what is done instead. */
 export interface CovariateWarning {
-  code: 'invalid_covariate';
+  code: ReasonSubset<'invalid_covariate'>;
   message: string;
 }
 

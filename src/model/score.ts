@@ -12,6 +12,7 @@ import { assessNormative, type NormativeAssessment, type Sex } from './normative
 import { alignColumns } from './pipeline.js';
 import { loadPipeline, predictProbaWithPipeline } from './screen.js';
 import type { FeatureSetName } from '../features/index.js';
+import type { ReasonSubset } from '../core/index.js';
 
 export interface ScreenPrediction {
   /** Binary screens: calibrated probability of the positive class. */
@@ -27,7 +28,7 @@ export interface ScreenPrediction {
 
 /** A screen's result withheld on one photo, and why. */
 export interface WithheldScreen {
-  code: 'features_missing';
+  code: ReasonSubset<'features_missing'>;
   message: string;
   missingFeatures: MissingFeatureCheck;
 }

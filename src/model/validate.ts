@@ -3,11 +3,11 @@
  * an {@link EndofaceError} whose code a script can branch on and whose details name the parameter
  * and the offending position (0-based `row` / `column`).
  */
-import { EndofaceError } from '../core/index.js';
+import { EndofaceError, type ReasonSubset } from '../core/index.js';
 import type { Matrix } from './matrix.js';
 
 /** Reason codes thrown by the model stage. */
-export type ModelErrorCode =
+export type ModelErrorCode = ReasonSubset<
   | 'invalid_input'
   | 'invalid_feature'
   | 'invalid_label'
@@ -17,7 +17,8 @@ export type ModelErrorCode =
   | 'too_few_subjects'
   | 'feature_mismatch'
   | 'invalid_option'
-  | 'invalid_pipeline';
+  | 'invalid_pipeline'
+>;
 
 /** Throws a model error with a code, a one-line message and details. */
 export function modelError(

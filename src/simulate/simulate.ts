@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { EndofaceError } from '../core/index.js';
+import { EndofaceError, type ReasonSubset } from '../core/index.js';
 import { analyzeFace, MESH_SIZE, type FaceAnalysis } from '../face/index.js';
 import { REGION_NAMES, VERTEX_REGION, type RegionName } from '../face/index.js';
 import { decodeImage, type DecodedImage, type RgbImage } from '../image/index.js';
@@ -32,10 +32,11 @@ import { areaRatioRange, backwardField, warpRgb } from './warp.js';
 /** Bumped whenever a sign's definition or the warp changes, so phantoms made by different versions can be told apart. */
 export const SIMULATOR_VERSION = 'simulate@1';
 
-export type SimulationErrorCode =
-  'no_face' | 'invalid_severity' | 'invalid_option' | 'sign_condition_mismatch' | 'greyscale';
+export type SimulationErrorCode = ReasonSubset<
+  'no_face' | 'invalid_severity' | 'invalid_option' | 'sign_condition_mismatch' | 'greyscale'
+>;
 /** `warp_scaled_down`: the warp would have squeezed or stretched skin beyond `minAreaRatio` (or folded), so every shape sign was scaled down (see `warpScale`). */
-export type SimulationWarningCode = 'warp_scaled_down';
+export type SimulationWarningCode = ReasonSubset<'warp_scaled_down'>;
 
 export interface SimulateOptions {
   condition: Condition;

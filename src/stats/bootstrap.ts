@@ -27,7 +27,7 @@ export function minIntervalReplicates(level: number): number {
 export function checkResamples(value: number, min = 1): number {
   if (!Number.isInteger(value) || value < min || value > MAX_RESAMPLES) {
     statsError(
-      'invalid_parameter',
+      'invalid_option',
       `nResamples=${value} must be a whole number from ${min} to ${MAX_RESAMPLES.toLocaleString('en')}`,
       { parameter: 'nResamples', value },
     );
@@ -196,7 +196,7 @@ function quantile(sorted: Float64Array, p: number): number {
  * default; R's `quantile` type 7). Undefined replicates are left out and counted
  * (`undefined_in_replicates`); BCa is null if z₀ or a is not finite or the jackknife is undefined;
  * both intervals are null, with `degenerate_interval`, below {@link minIntervalReplicates} defined
- * replicates. `nResamples` above {@link MAX_RESAMPLES} is refused (`invalid_parameter`).
+ * replicates. `nResamples` above {@link MAX_RESAMPLES} is refused (`invalid_option`).
  * Reference implementations: SciPy's `scipy.stats.bootstrap` (method "BCa"), R's `boot.ci`.
  */
 export function bootstrapBySubject(
@@ -208,7 +208,7 @@ export function bootstrapBySubject(
   const level = checkLevel(options.level ?? 0.95);
   const seed = options.seed ?? 20240229;
   if (!Number.isFinite(seed))
-    statsError('invalid_parameter', `seed=${seed} must be a finite number`, { parameter: 'seed' });
+    statsError('invalid_option', `seed=${seed} must be a finite number`, { parameter: 'seed' });
   if (options.strata !== undefined) checkConsistentLength({ subjects, strata: options.strata });
   const nCases = subjects.length;
   if (nCases === 0) statsError('empty_input', 'subjects is empty', { parameter: 'subjects' });

@@ -109,7 +109,7 @@ export function confusionAtThresholds(
     weights = Float64Array.from(options.sampleWeight);
     weights.forEach((w, i) => {
       if (!(w >= 0 && Number.isFinite(w))) {
-        statsError('invalid_parameter', `sampleWeight[${i}] is ${w}; weights must be finite and ≥ 0`, {
+        statsError('invalid_option', `sampleWeight[${i}] is ${w}; weights must be finite and ≥ 0`, {
           parameter: 'sampleWeight',
           index: i,
         });

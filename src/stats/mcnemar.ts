@@ -63,7 +63,7 @@ export function mcnemarTest(table: PairedTable, options: { method?: McnemarMetho
   const flat = table.flat();
   if (flat.length !== 4 || flat.some((v) => !(Number.isInteger(v) && v >= 0))) {
     statsError(
-      'invalid_parameter',
+      'invalid_option',
       `table must be [[a, b], [c, d]] of non-negative integers, got ${JSON.stringify(table)}`,
       {
         parameter: 'table',

@@ -22,10 +22,10 @@ export function wilsonInterval(
 ): ProportionEstimate {
   const level = checkLevel(options.level ?? 0.95);
   if (!(Number.isInteger(n) && n >= 0)) {
-    statsError('invalid_parameter', `n=${n} must be a non-negative integer`, { parameter: 'n', value: n });
+    statsError('invalid_option', `n=${n} must be a non-negative integer`, { parameter: 'n', value: n });
   }
   if (!(Number.isInteger(successes) && successes >= 0 && successes <= n)) {
-    statsError('invalid_parameter', `successes=${successes} must be an integer in [0, n=${n}]`, {
+    statsError('invalid_option', `successes=${successes} must be an integer in [0, n=${n}]`, {
       parameter: 'successes',
       value: successes,
     });

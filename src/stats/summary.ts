@@ -38,14 +38,10 @@ export function parseThresholdSpec(text: string): ThresholdSpec {
   const m = /^(sens|sensitivity|spec|specificity):(.+)$/.exec(t);
   const num = Number(m ? m[2] : t);
   if (t === '' || !Number.isFinite(num)) {
-    statsError(
-      'invalid_parameter',
-      `threshold "${text}" is not a number, "youden", "sens:0.9" or "spec:0.9"`,
-      {
-        parameter: 'thresholds',
-        value: text,
-      },
-    );
+    statsError('invalid_option', `threshold "${text}" is not a number, "youden", "sens:0.9" or "spec:0.9"`, {
+      parameter: 'thresholds',
+      value: text,
+    });
   }
   if (m) return m[1].startsWith('sens') ? { sensitivity: num } : { specificity: num };
   return num;

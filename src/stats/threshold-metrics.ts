@@ -250,8 +250,7 @@ export function thresholdMetrics(
   options: ClassificationOptions & { threshold?: number } = {},
 ): ClassificationMetrics {
   const threshold = options.threshold ?? 0.5;
-  if (Number.isNaN(threshold))
-    statsError('invalid_parameter', 'threshold is NaN', { parameter: 'threshold' });
+  if (Number.isNaN(threshold)) statsError('invalid_option', 'threshold is NaN', { parameter: 'threshold' });
   const { y, s } = checkBinaryInput(yTrue, yScore);
   return metricsFromConfusion(countConfusion(y, callsAtThreshold(s, threshold)), options, threshold);
 }

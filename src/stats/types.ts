@@ -2,6 +2,7 @@
  * Result shapes shared across the stats stage. Every result is plain data that serialises to JSON
  * unchanged; an undefined value is `null` together with a {@link StatsWarning} saying why.
  */
+import type { ReasonSubset } from '../core/index.js';
 
 /** A point estimate with a two-sided confidence interval (the `*Ci` / `*Interval` shape). */
 export interface ConfidenceInterval {
@@ -22,21 +23,20 @@ export interface TestResult {
 }
 
 /** Codes of the warnings attached to results (never thrown). */
-export type StatsWarningCode =
+export type StatsWarningCode = ReasonSubset<
   | 'zero_division'
   | 'degenerate_interval'
   | 'multiple_optima'
-  | 'target_unreachable'
   | 'no_convergence'
   | 'clipped_probabilities'
   | 'undefined_in_replicates'
   | 'single_class_subgroup'
   | 'covariate_varies_within_subject'
-  | 'reader_images_missing'
   | 'few_cases'
   | 'clustered_cases'
   | 'mixed_label_subjects'
-  | 'scores_not_probabilities';
+  | 'scores_not_probabilities'
+>;
 
 /** A warning about an undefined or unreliable value; `metric` names the value concerned. */
 export interface StatsWarning {

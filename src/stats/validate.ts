@@ -4,23 +4,24 @@
  * script can branch on and whose details name the parameter and the offending position (0-based
  * `index`; the CSV readers translate that into a file `row`).
  */
-import { EndofaceError } from '../core/index.js';
+import { EndofaceError, type ReasonSubset } from '../core/index.js';
 
 /** Reason codes thrown by the stats stage. */
-export type StatsErrorCode =
+export type StatsErrorCode = ReasonSubset<
   | 'invalid_label'
   | 'invalid_score'
   | 'length_mismatch'
   | 'empty_input'
   | 'single_class'
-  | 'invalid_parameter'
+  | 'invalid_option'
   | 'score_out_of_range'
   | 'inconsistent_subject_label'
   | 'invalid_rating'
   | 'invalid_csv'
   | 'missing_column'
   | 'duplicate_row'
-  | 'unknown_image';
+  | 'unknown_image'
+>;
 
 /** Throws a stats error with a code, a one-line message and details. */
 export function statsError(
@@ -144,7 +145,7 @@ export function checkBinaryInput(
 /** Checks a confidence level in (0, 1). */
 export function checkLevel(level: number, name = 'level'): number {
   if (!(level > 0 && level < 1)) {
-    statsError('invalid_parameter', `${name}=${level} must be strictly between 0 and 1 (e.g. 0.95)`, {
+    statsError('invalid_option', `${name}=${level} must be strictly between 0 and 1 (e.g. 0.95)`, {
       parameter: name,
       value: level,
     });
@@ -164,7 +165,7 @@ export function checkInRange(
   const okHigh = highOpen ? value < high : value <= high;
   if (!(Number.isFinite(value) && okLow && okHigh)) {
     statsError(
-      'invalid_parameter',
+      'invalid_option',
       `${name}=${value} must be in ${lowOpen ? '(' : '['}${low}, ${high}${highOpen ? ')' : ']'}`,
       { parameter: name, value },
     );
@@ -175,7 +176,7 @@ export function checkInRange(
 /** Checks a positive integer parameter. */
 export function checkPositiveInteger(name: string, value: number): number {
   if (!(Number.isInteger(value) && value > 0)) {
-    statsError('invalid_parameter', `${name}=${value} must be a positive integer`, {
+    statsError('invalid_option', `${name}=${value} must be a positive integer`, {
       parameter: name,
       value,
     });

@@ -11,7 +11,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /**
  * Merges a user's deep partial over defaults. Unknown keys and values of the wrong type are
- * refused with `invalid_config` and `{ reason, where, expected }` in the details (after human's
+ * refused with `invalid_option` and `{ reason, where, expected }` in the details (after human's
  * `validate`), so a typo never silently falls back to a default.
  */
 export function mergeChecked<T extends object>(
@@ -21,7 +21,7 @@ export function mergeChecked<T extends object>(
 ): T {
   if (partial === undefined) return structuredClone(defaults);
   if (!isPlainObject(partial)) {
-    throw new EndofaceError('invalid_config', `config${where} must be an object`, {
+    throw new EndofaceError('invalid_option', `config${where} must be an object`, {
       reason: 'wrong_type',
       where: where || '.',
       expected: 'object',
@@ -31,7 +31,7 @@ export function mergeChecked<T extends object>(
   for (const [key, value] of Object.entries(partial)) {
     const path = `${where}.${key}`;
     if (!(key in out)) {
-      throw new EndofaceError('invalid_config', `unknown config key ${path}`, {
+      throw new EndofaceError('invalid_option', `unknown config key ${path}`, {
         reason: 'unknown_key',
         where: path,
         expected: Object.keys(out),
@@ -43,7 +43,7 @@ export function mergeChecked<T extends object>(
       out[key] = mergeChecked(base, value as DeepPartial<typeof base>, path);
     } else if (base !== null && typeof base !== typeof value) {
       throw new EndofaceError(
-        'invalid_config',
+        'invalid_option',
         `config${path} must be a ${typeof base}, got ${typeof value}`,
         {
           reason: 'wrong_type',

@@ -122,7 +122,7 @@ test('bad manifests name the offending line', async () => {
     assert.equal((e as EndofaceError).code, 'manifest_unknown_label');
     assert.match((e as EndofaceError).message, /line 2: label "cushings" is not one of control, cushing/);
   }
-  await rejects(join(dir, 'absent.csv'), 'dataset_not_found', /no such file/);
+  await rejects(join(dir, 'absent.csv'), 'file_not_found', /no such file/);
 });
 
 test('a folder per class is a dataset; each photo is its own subject', async () => {

@@ -222,6 +222,6 @@ test('no agreement interval from one subject or too few replicates; the reason i
         human,
         { condition: 'acromegaly', nResamples: 9007199254740991 },
       ),
-    { code: 'invalid_parameter' },
+    { code: 'invalid_option' },
   );
 });

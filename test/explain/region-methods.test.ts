@@ -255,7 +255,7 @@ test('a feature-occlusion baseline carries its normal faces’ map; a pixel base
   assert.equal(pixelBaseline.layerReference, undefined);
   assert.throws(
     () => feature.useBaseline(pixelBaseline),
-    /region method pixel, not .*region method feature; explain with --region-method pixel/,
+    /region method pixel, not .*region method feature; explain with `regionMethod` pixel/,
   );
   // A feature baseline must bring its map, and then no other map may be given.
   const { layerReference: _dropped, ...mapless } = baseline;

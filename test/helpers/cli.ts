@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { ReasonCode } from '../../src/core/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -15,7 +16,11 @@ export function runCli(args: string[]): { status: number; stdout: string; stderr
 }
 
 /** A refusal: exit 1, `code: message` on stderr (matching `message` when given), no stack trace. */
-export function assertRefused(r: { status: number; stderr: string }, code: string, message?: RegExp): void {
+export function assertRefused(
+  r: { status: number; stderr: string },
+  code: ReasonCode,
+  message?: RegExp,
+): void {
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, new RegExp(`^${code}: `, 'm'), r.stderr);
   if (message) assert.match(r.stderr, message);

@@ -1,9 +1,10 @@
 /** Assertions on endoface's errors. */
 import assert from 'node:assert/strict';
 import { EndofaceError } from '../../src/core/errors.js';
+import type { ReasonCode } from '../../src/core/reasons.js';
 
 /** The error a promise rejects with: an EndofaceError with `code` and a one-line message. */
-export async function rejection(p: Promise<unknown>, code: string): Promise<EndofaceError> {
+export async function rejection(p: Promise<unknown>, code: ReasonCode): Promise<EndofaceError> {
   try {
     await p;
   } catch (e) {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp, { type Sharp } from 'sharp';
 import { EndofaceError } from '../../src/core/errors.js';
+import type { ImageErrorCode } from '../../src/image/index.js';
 import { decodeImage } from '../../src/image/index.js';
 import { dataPath } from '../helpers/data.js';
 import { exifRotatedJpeg, pngClaiming } from '../helpers/images.js';
@@ -12,7 +13,7 @@ import { rejection } from '../helpers/errors.js';
 
 const FACE = dataPath('webmorph-canada', 'images', '003f.jpg');
 
-const rejectsWith = (input: string | Buffer, code: string, config = {}): Promise<EndofaceError> =>
+const rejectsWith = (input: string | Buffer, code: ImageErrorCode, config = {}): Promise<EndofaceError> =>
   rejection(decodeImage(input, config), code);
 
 test('decodes every accepted format to 8-bit RGB of the same size', async () => {

@@ -168,7 +168,8 @@ test('bundles round-trip, and loading refuses a schema or extractor mismatch and
   await cp(join(dir, 'b'), edited, { recursive: true });
   await writeFile(join(edited, 'normative.json'), JSON.stringify({ ...normative, minStratumSize: 1 }));
   await check(edited, 'invalid_bundle', /does not match its hash/);
-  await check(join(dir, 'nothing'), 'bundle_not_found', /not a model bundle/);
+  await check(join(dir, 'nothing'), 'file_not_found', /no such folder/);
+  await check(dir, 'bundle_not_found', /not a model bundle/);
 });
 
 test('sex and age are read from manifest covariates; blank or unreadable values are missing, not 0', async () => {

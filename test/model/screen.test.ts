@@ -213,7 +213,7 @@ test('errors: too few subjects, one class, bad options, NaN, missing subject ids
   );
   assert.throws(
     () => trainScreen(signal.X, signal.y, signal.groups, { outerFold: 3 } as never),
-    code('invalid_config'),
+    code('invalid_option'),
   );
   assert.throws(
     () => trainScreen(signal.X, signal.y, signal.groups, { columns: ['a'] }),

@@ -206,5 +206,5 @@ test('too few replicates give no interval (with the reason), too many are refuse
   // At 90 %, each tail is 5 %: 20 replicates suffice.
   assert.ok(bootstrapBySubject(ids, mean, { nResamples: 20, level: 0.9 }).estimates.mean.percentile);
   for (const nResamples of [9007199254740991, 1_000_001, 0, 2.5])
-    assert.throws(() => bootstrapBySubject(ids, mean, { nResamples }), { code: 'invalid_parameter' });
+    assert.throws(() => bootstrapBySubject(ids, mean, { nResamples }), { code: 'invalid_option' });
 });

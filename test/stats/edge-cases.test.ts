@@ -99,7 +99,7 @@ test('NaN, Infinity or missing scores are rejected with the index named', () => 
   assert.throws(() => brierScoreLoss([0, 1], [0.2, 1.4]), code('score_out_of_range', { index: 1 }));
   assert.throws(
     () => delongCi([0, 1], [0.2, 0.4], { level: 95 }),
-    code('invalid_parameter', { parameter: 'level' }),
+    code('invalid_option', { parameter: 'level' }),
   );
 });
 

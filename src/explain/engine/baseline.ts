@@ -112,7 +112,7 @@ export function assertBaselineFits(
   if (got !== want)
     throw new EndofaceError(
       'invalid_option',
-      `the region baseline was measured for ${got}, not ${want}; ${method !== (settings.regionMethod ?? 'pixel') ? `explain with --region-method ${method} (regionMethod), or ` : ''}measure it again with these settings`,
+      `the region baseline was measured for ${got}, not ${want}; ${method !== (settings.regionMethod ?? 'pixel') ? `explain with \`regionMethod\` ${method}, or ` : ''}measure it again with these settings`,
       { parameter: 'baseline' },
     );
   // Feature occlusion's contrast is only meaningful towards the map the baseline was measured with.

@@ -1,6 +1,6 @@
 /**
  * The reference feature occlusion moves a region to (feature-occlusion.ts): the mean feature map of
- * normal faces, per network. Measured on the normal photos of a `--baseline` (and stored in its
+ * normal faces, per network. Measured on the normal photos of a `baseline` (and stored in its
  * baseline.json), or the one shipped beside this module, measured on the 140 public studio faces
  * (tools/build-layer-reference.ts; CC BY 4.0, recorded in its `source`).
  */
@@ -152,7 +152,7 @@ export function shippedLayerReference(): LayerReference {
   if (!existsSync(SHIPPED_LAYER_REFERENCE))
     throw new EndofaceError(
       'model_not_found',
-      `the shipped mean feature map is missing (${SHIPPED_LAYER_REFERENCE.pathname}); reinstall endoface, or give normal photos with --baseline`,
+      `the shipped mean feature map is missing (${SHIPPED_LAYER_REFERENCE.pathname}); reinstall endoface, or give normal photos with \`baseline\``,
       {},
     );
   shipped = parseLayerReference(

@@ -3,7 +3,7 @@
  * explainer's own settings, then the per-region median. Feature occlusion needs the photos' mean
  * feature map first, so it takes two passes.
  */
-import { EndofaceError, isEndofaceError } from '../../core/index.js';
+import { EndofaceError, isEndofaceError, type Reason } from '../../core/index.js';
 import type { Sex } from '../../model/index.js';
 import { attributeRegions, type RegionAttribution, type RegionMethod } from './attribution.js';
 import { regionBaselineOf, type BaselineSettings, type RegionBaseline } from './baseline.js';
@@ -46,10 +46,10 @@ export async function measureRegionBaseline(
   run: BaselineRun,
   photos: readonly BaselinePhoto[],
   onProgress?: (done: number, total: number, file: string) => void,
-): Promise<{ baseline: RegionBaseline; failed: { file: string; code: string; message: string }[] }> {
+): Promise<{ baseline: RegionBaseline; failed: (Reason & { file: string })[] }> {
   const { target, settings, runner } = run;
   const attributions: RegionAttribution[] = [];
-  const failed: { file: string; code: string; message: string }[] = [];
+  const failed: (Reason & { file: string })[] = [];
   const attempt = async (file: string, work: () => Promise<void>): Promise<boolean> => {
     try {
       await work();

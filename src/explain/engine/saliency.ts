@@ -9,6 +9,7 @@
  * *network* looks, which is why it complements, not replaces, the occlusion map.
  */
 import type * as tfc from '@tensorflow/tfjs-core';
+import type { ReasonSubset } from '../../core/index.js';
 import { REGION_NAMES, type RegionName } from '../../face/index.js';
 import {
   DESCRIPTOR_IDS,
@@ -43,7 +44,7 @@ export interface SaliencyMap extends CropGrid {
 export interface SaliencyUnavailable {
   method: 'gradient';
   available: false;
-  reason: 'no_descriptor_features';
+  reason: ReasonSubset<'no_descriptor_features'>;
   message: string;
 }
 

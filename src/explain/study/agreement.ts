@@ -73,7 +73,7 @@ export function checkExpertRatings(human: HumanRoiTable, condition: RoiCondition
   throw new EndofaceError(
     'invalid_input',
     `${human.file}: experts rated ${regions.size} region(s) for ${condition}; at least ${MIN_EXPERT_REGIONS} are needed for a rank correlation` +
-      (others.length > 0 ? ` (the file rates ${others.join(', ')}; give --condition)` : ''),
+      (others.length > 0 ? ` (the file rates ${others.join(', ')}; give \`condition\`)` : ''),
     { file: human.file, condition, regions: regions.size },
   );
 }
@@ -104,7 +104,7 @@ function noIntervalReason(nResamples: number, nSubjects: number, level: number):
  * is no interval: `lower`/`upper` are null and `method` (and `notes`) say why.
  *
  * @throws `invalid_input` when no photos are given or the experts rated fewer than 3 regions for
- *   the condition; `invalid_parameter` for `nResamples` not in 0–1,000,000
+ *   the condition; `invalid_option` for `nResamples` not in 0–1,000,000
  */
 export function regionAgreement(
   photos: readonly CohortPhoto[],

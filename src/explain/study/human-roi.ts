@@ -12,7 +12,7 @@
 import { readFile } from 'node:fs/promises';
 import { EndofaceError } from '../../core/index.js';
 import type { RegionName } from '../../face/index.js';
-import { parseCsv } from '../../io/index.js';
+import { fileReadError, parseCsv } from '../../io/index.js';
 import { lookUpOption } from '../../util/index.js';
 import { CONDITIONS, type Condition } from '../../core/index.js';
 
@@ -204,7 +204,8 @@ export function parseHumanRoiCsv(text: string, file = 'human-roi.csv'): HumanRoi
 /**
  * Reads and parses a human-ROI CSV file ({@link parseHumanRoiCsv}).
  *
- * @throws `file_not_found` naming the file when it is missing, a folder or unreadable
+ * @throws `file_not_found` naming the file when it is missing or a folder, `file_not_readable` when it
+ *   cannot be read (the one errno mapping, io's fileReadError)
  */
 export async function readHumanRoiCsv(path: string): Promise<HumanRoiTable> {
   let text: string;
@@ -218,7 +219,9 @@ export async function readHumanRoiCsv(path: string): Promise<HumanRoiTable> {
         : code === 'EISDIR'
           ? 'is a folder, not a CSV file'
           : (e as Error).message;
-    throw new EndofaceError('file_not_found', `expert ratings (--human-roi) ${path}: ${why}`, { file: path });
+    throw new EndofaceError(fileReadError(e, path).code, `expert ratings (\`humanRoi\`) ${path}: ${why}`, {
+      file: path,
+    });
   }
   return parseHumanRoiCsv(text, path);
 }
