@@ -63,7 +63,7 @@ export const REASONS = Object.freeze({
   },
   cache_unusable: {
     kind: 'error',
-    stage: 'features',
+    stage: 'io',
     meaning: 'The feature cache file cannot be opened, or is not a feature cache.',
   },
 
