@@ -27,14 +27,14 @@ const workersOption = (defaultValue: number): Option =>
 const sexOption = (): Option =>
   new Option(
     '--sex <sex>',
-    'sex of the person photographed (female | male): picks the normal faces compared with',
+    'sex of the person photographed (female | male): picks the normal faces compared with (default: the manifest’s, else estimated from the face)',
   ).argParser((t) =>
     choice('--sex', SEXES)({ f: 'female', m: 'male' }[t.trim().toLowerCase()] ?? t.trim().toLowerCase()),
   );
 const ageOption = (): Option =>
   new Option(
     '--age <years>',
-    'age in years (18–120): picks the age band of the normal faces compared with',
+    'age in years (18–120): picks the age band of the normal faces compared with (default: the manifest’s, else estimated from the face)',
   ).argParser(number('--age', { min: 18, max: 120, what: 'an age in years from 18 to 120' }));
 
 type Action = (...args: never[]) => Promise<number>;

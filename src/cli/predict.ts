@@ -1,6 +1,6 @@
 /** `endoface predict`: runs the predict job and prints one line per photo (or JSON). */
 import { basename } from 'node:path';
-import { runPredict, type Sex } from '../jobs/index.js';
+import { runPredict, type ChosenReferenceGroup, type Sex } from '../jobs/index.js';
 import { cacheRequest, jobContext } from './context.js';
 import { createProgress } from './progress.js';
 
@@ -44,7 +44,8 @@ export async function predictCommand(inputs: string[], flags: PredictFlags): Pro
       parts.push(`${name} withheld (${w.code}: ${w.message})`);
     if (p.normative)
       parts.push(
-        `normative Cushing-like P${p.normative.conditions.cushing.percentile.toFixed(0)}, acromegaly-like P${p.normative.conditions.acromegaly.percentile.toFixed(0)}`,
+        `normative Cushing-like P${p.normative.conditions.cushing.percentile.toFixed(0)}, acromegaly-like P${p.normative.conditions.acromegaly.percentile.toFixed(0)}` +
+          ` vs ${p.normative.reference.description}${estimatedNote(p.referenceGroup)}`,
       );
     console.log(
       `${basename(p.file)}  [${p.quality?.status ?? 'not read'}]  ${p.scored ? parts.join('; ') : `not scored — ${p.notScored?.code}: ${p.notScored?.message}`}`,
@@ -53,4 +54,12 @@ export async function predictCommand(inputs: string[], flags: PredictFlags): Pro
   }
   if (flags.csv && files.includes(flags.csv)) console.log(`\nwrote ${flags.csv}`);
   return predictions.some((p) => p.scored) ? 0 : 1;
+}
+
+/** ", sex and age estimated from the face" when the network's estimate chose the reference group. */
+function estimatedNote(g: ChosenReferenceGroup | undefined): string {
+  const estimated = (['sex', 'age'] as const).filter(
+    (f) => (f === 'sex' ? g?.sexFrom : g?.ageFrom) === 'estimated',
+  );
+  return estimated.length ? `, ${estimated.join(' and ')} estimated from the face` : '';
 }

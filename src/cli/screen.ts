@@ -5,7 +5,13 @@
  */
 import { basename } from 'node:path';
 import { CONDITION_LABELS, EndofaceError, type Condition } from '../core/index.js';
-import { runScreen, type ScreenExplanation, type ScreenResult, type Sex } from '../jobs/index.js';
+import {
+  runScreen,
+  type ChosenReferenceGroup,
+  type ScreenExplanation,
+  type ScreenResult,
+  type Sex,
+} from '../jobs/index.js';
 import { cacheRequest, jobContext } from './context.js';
 import { createProgress } from './progress.js';
 
@@ -53,14 +59,14 @@ export async function screenCommand(inputs: string[], flags: ScreenFlags): Promi
   console.log(
     `${bundle.metadata.disclaimer}\nmodel: ${bundle.metadata.name} ${bundle.metadata.version} — ${bundle.metadata.intendedUse}\n`,
   );
-  for (const r of results) console.log(photoSummary(r, flags));
+  for (const r of results) console.log(photoSummary(r));
   const seconds = (run.timingsMs.total / 1000).toFixed(1);
   console.log(`${results.filter((r) => r.scored).length} of ${results.length} photos scored in ${seconds} s`);
   if (flags.out) console.log(`results: ${flags.out}/screen.json`);
   return results.some((r) => r.scored) ? 0 : 1;
 }
 
-function photoSummary(r: ScreenResult, flags: Pick<ScreenFlags, 'sex' | 'age'>): string {
+function photoSummary(r: ScreenResult): string {
   const reasons = r.quality?.reasons.length ? ` (${r.quality.reasons.map((x) => x.code).join(', ')})` : '';
   const lines = [`${basename(r.file)}  photo quality: ${r.quality?.status ?? 'not read'}${reasons}`];
   if (!r.scored) {
@@ -100,17 +106,30 @@ function photoSummary(r: ScreenResult, flags: Pick<ScreenFlags, 'sex' | 'age'>):
       `  what moves the ${screen} screen most when hidden: ${drivers.map((d) => `${d.label} (${d.importance >= 0 ? '−' : '+'}${Math.abs(d.importance).toFixed(3)})`).join(', ')} — ${clear}`,
     );
   }
-  if (r.reference) lines.push(`  compared with: ${r.reference}${referenceSource(flags)}`);
+  if (r.reference) lines.push(`  compared with: ${r.reference}${referenceSource(r.referenceGroup)}`);
   for (const [screen, f] of Object.entries(r.figures))
     lines.push(`  ${screen} figure: ${f.heatmap ?? f.regions}`);
   lines.push('');
   return lines.join('\n');
 }
 
-/** Where the reference group came from, when the user gave it on the command line. */
-function referenceSource(flags: Pick<ScreenFlags, 'sex' | 'age'>): string {
-  const given = [flags.sex ? '--sex' : '', flags.age !== undefined ? '--age' : ''].filter(Boolean);
-  return given.length ? ` (from ${given.join(' and ')})` : '';
+/**
+ * Where the sex and age choosing the reference group came from, when not from the manifest: the
+ * command line, or the face network's estimate (then how to choose instead).
+ */
+export function referenceSource(g: ChosenReferenceGroup | undefined): string {
+  if (!g) return '';
+  const fields = (from: ChosenReferenceGroup['sexFrom']) =>
+    (['sex', 'age'] as const).filter((f) => (f === 'sex' ? g.sexFrom : g.ageFrom) === from);
+  const given = fields('request');
+  const estimated = fields('estimated');
+  const parts: string[] = [];
+  if (given.length) parts.push(`${given.join(' and ')} from ${given.map((f) => `--${f}`).join(' and ')}`);
+  if (estimated.length)
+    parts.push(
+      `${estimated.join(' and ')} estimated from the face; give ${estimated.map((f) => `--${f}`).join(' and ')} to choose`,
+    );
+  return parts.length ? ` — ${parts.join('; ')}` : '';
 }
 
 /**

@@ -40,7 +40,7 @@ export async function* extractFeatureBatch(
     todo.push(index);
   }
   for await (const o of runPooled(
-    todo.map((i) => ({ file: files[i], options: { sets: rest.sets, face: rest.face } })),
+    todo.map((i) => ({ file: files[i], options: { sets: rest.sets, face: rest.face, sexAge: rest.sexAge } })),
     {
       workers,
       workerUrl: siblingModule(import.meta.url, 'features-worker'),

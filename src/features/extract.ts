@@ -25,6 +25,7 @@ import {
   type DescriptorId,
 } from './descriptors.js';
 import { computeMorphometrics, MORPHOMETRIC_NAMES, MORPHOMETRICS_VERSION } from './morphometrics.js';
+import { estimateSexAge, sexAgeVersion, type SexAgeEstimate } from './sex-age.js';
 
 /** The feature sets endoface extracts: shape (morphometrics), skin (colour) and deep descriptors. */
 export type FeatureSetName = 'morphometrics' | 'colour' | 'colourmap' | DescriptorId;
@@ -70,12 +71,16 @@ export interface FaceFeatures {
   pose?: Pose;
   /** One vector per requested set; absent when no face was found. NaN marks a missing value. */
   sets: Partial<Record<FeatureSetName, Float64Array>>;
+  /** The face network's estimate of the face's sex and age, when requested (`sexAge`) and a face was found. */
+  sexAge?: SexAgeEstimate;
   /** True when nothing had to be computed. */
   fromCache: boolean;
 }
 
 export interface ExtractOptions {
   sets: readonly FeatureSetName[];
+  /** Also estimate the face's sex and age (sex-age.ts): free when `faceres` is among the sets. */
+  sexAge?: boolean;
   cache?: FeatureCache;
   face?: DeepPartial<FaceConfig>;
 }
@@ -109,16 +114,21 @@ function computeSet(
  */
 const IMAGE_STAGE = 'image@3';
 
-/** The cache key of a photo's face record, or of one feature set. */
+/**
+ * The cache key of a photo's face record, of one feature set, or of the sex and age estimate (its
+ * own entry, versioned by `sexAgeVersion`: it is not an extractor bundles record).
+ */
 function cacheKey(versions: Record<string, string>, set?: string): string {
-  return `${set === undefined ? 'face' : versions[set]}|${versions.face}|${IMAGE_STAGE}`;
+  const what = set === undefined ? 'face' : set === SEX_AGE ? sexAgeVersion() : versions[set];
+  return `${what}|${versions.face}|${IMAGE_STAGE}`;
 }
+const SEX_AGE = 'sexAge';
 
-/** Feature sets of a photo found in the cache (all requested ones), or undefined. */
+/** Feature sets of a photo found in the cache (all requested ones, and the estimate if requested), or undefined. */
 export function lookupCachedFeatures(
   cache: FeatureCache,
   sha256: string,
-  options: Pick<ExtractOptions, 'sets' | 'face'>,
+  options: Pick<ExtractOptions, 'sets' | 'face' | 'sexAge'>,
   file?: string,
 ): FaceFeatures | undefined {
   const versions = extractorVersions(options.face);
@@ -126,14 +136,19 @@ export function lookupCachedFeatures(
   if (!hit) return undefined;
   const meta = hit.meta as FaceRecordMeta;
   const sets: FaceFeatures['sets'] = {};
+  let sexAge: SexAgeEstimate | undefined;
   if (meta.faceCount > 0) {
     for (const set of options.sets) {
       const v = cache.get(sha256, cacheKey(versions, set));
       if (!v?.values) return undefined;
       sets[set] = v.values;
     }
+    if (options.sexAge) {
+      sexAge = cache.get(sha256, cacheKey(versions, SEX_AGE))?.meta as SexAgeEstimate | undefined;
+      if (!sexAge) return undefined;
+    }
   }
-  return { sha256, file, ...meta, sets, fromCache: true };
+  return { sha256, file, ...meta, sets, ...(sexAge ? { sexAge } : {}), fromCache: true };
 }
 
 /** Stores a freshly computed result so the next run finds it. */
@@ -152,16 +167,17 @@ export function storeFeatures(
   cache.put(f.sha256, cacheKey(versions), { meta });
   for (const [set, values] of Object.entries(f.sets))
     cache.put(f.sha256, cacheKey(versions, set), { values });
+  if (f.sexAge) cache.put(f.sha256, cacheKey(versions, SEX_AGE), { meta: f.sexAge });
 }
 
 /** Computes the feature sets of one photo (no cache): decode, detect, align, measure. */
 export async function computeFeatures(
   bytes: Buffer,
-  options: Pick<ExtractOptions, 'sets' | 'face'>,
+  options: Pick<ExtractOptions, 'sets' | 'face' | 'sexAge'>,
   file?: string,
 ): Promise<FaceFeatures> {
   const { analysis } = await analysePhoto(bytes, file, options.face);
-  return featuresOfAnalysis(analysis, options.sets);
+  return featuresOfAnalysis(analysis, options.sets, { sexAge: options.sexAge });
 }
 
 /**
@@ -182,11 +198,14 @@ export async function analysePhoto(
 
 /**
  * The feature sets of a face already analysed (decoded, detected, aligned): what a job that also
- * explains the photo uses, so that the photo is analysed once.
+ * explains the photo uses, so that the photo is analysed once. With `sexAge`, also the network's
+ * sex and age estimate, from the `faceres` descriptor's own graph execution when that set is
+ * requested (else from one execution of its own).
  */
 export async function featuresOfAnalysis(
   a: FaceAnalysis,
   sets: readonly FeatureSetName[],
+  options: Pick<ExtractOptions, 'sexAge'> = {},
 ): Promise<FaceFeatures> {
   const meta: FaceRecordMeta = {
     quality: a.quality,
@@ -195,6 +214,7 @@ export async function featuresOfAnalysis(
     pose: a.primary?.pose,
   };
   const values: FaceFeatures['sets'] = {};
+  let sexAge: SexAgeEstimate | undefined;
   if (a.primary && a.aligned) {
     // The region map is shared by the colour feature sets (it is the costly part of them).
     let labelMap: Int8Array | undefined;
@@ -202,12 +222,27 @@ export async function featuresOfAnalysis(
     const labels = (): Int8Array =>
       (labelMap ??= regionLabelMap(aligned.meshCrop, aligned.image.width, aligned.image.height));
     for (const set of sets) {
+      if (set === 'faceres' && options.sexAge) {
+        const r = await estimateSexAge([aligned.image], { descriptor: true });
+        values[set] = Float64Array.from(r.descriptors![0]);
+        sexAge = r.estimates[0];
+        continue;
+      }
       values[set] = isDescriptor(set)
         ? Float64Array.from((await computeDescriptors(set, [aligned.image]))[0])
         : computeSet(set, a, labels);
     }
+    if (options.sexAge && !sets.includes('faceres'))
+      sexAge = (await estimateSexAge([aligned.image])).estimates[0];
   }
-  return { sha256: a.source.sha256, file: a.source.path, ...meta, sets: values, fromCache: false };
+  return {
+    sha256: a.source.sha256,
+    file: a.source.path,
+    ...meta,
+    sets: values,
+    ...(sexAge ? { sexAge } : {}),
+    fromCache: false,
+  };
 }
 
 /** The image stage names bytes "image buffer": name the photo they were read from instead. */

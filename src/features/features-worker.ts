@@ -2,6 +2,6 @@
 import { serveTasks } from '../runtime/index.js';
 import { computeFeatures, readPhotoBytes, type ExtractOptions } from './extract.js';
 
-serveTasks(async (task: { file: string; options: Pick<ExtractOptions, 'sets' | 'face'> }) =>
+serveTasks(async (task: { file: string; options: Pick<ExtractOptions, 'sets' | 'face' | 'sexAge'> }) =>
   computeFeatures(await readPhotoBytes(task.file), task.options, task.file),
 );

@@ -48,3 +48,12 @@ export {
 } from './colour-layout.js';
 export { descriptorInput } from './descriptors.js';
 export { prepareDescriptorInput, runDescriptorGraph } from './descriptors.js';
+export {
+  decodeSexAge,
+  estimateSexAge,
+  runSexAgeHeads,
+  SEX_AGE_VERSION,
+  sexAgeVersion,
+  type SexAgeEstimate,
+  type SexAgeHeads,
+} from './sex-age.js';

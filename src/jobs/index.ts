@@ -60,4 +60,4 @@ export type JobRequest<N extends JobName> = Parameters<(typeof JOBS)[N]>[0];
 export type JobResult<N extends JobName> = Awaited<ReturnType<(typeof JOBS)[N]>>;
 export * from './vocabulary.js';
 export { createScreener, type Screener, type ScreenerOptions } from './screener.js';
-export type { ReferenceGroup } from './photo-scores.js';
+export type { ChosenReferenceGroup, ReferenceGroup, ReferenceSource } from './photo-scores.js';

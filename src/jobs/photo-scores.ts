@@ -8,11 +8,12 @@ import type { CovariateWarning } from '../model/index.js';
 import { lookUpOption } from '../util/index.js';
 import type { PhotoInput } from '../data/index.js';
 import type { QualityStatus, QualityVerdict } from '../face/index.js';
-import type { FaceFeatures } from '../features/index.js';
+import type { FaceFeatures, SexAgeEstimate } from '../features/index.js';
 import {
   infiniteFeatureSet,
   readSexAge,
   scoreFaces,
+  sexAgeOf,
   type Bundle,
   type FaceScores,
   type NormativeAssessment,
@@ -36,8 +37,31 @@ export interface PhotoPrediction {
   /** Screens not reported for this photo because their decision hinges on missing features. */
   withheld?: Record<string, WithheldScreen>;
   normative?: NormativeAssessment;
+  /** The normal faces the photo was compared with, and where the sex and age choosing them came from. */
+  referenceGroup?: ChosenReferenceGroup;
   /** Covariates the normative reference could not use (sex, age), and what was done instead. */
   warnings?: CovariateWarning[];
+}
+
+/**
+ * Where the sex or the age choosing a photo's reference group came from: given with the request,
+ * the photo's manifest row, the face network's estimate, or nowhere (then all sexes or all ages).
+ */
+export type ReferenceSource = 'request' | 'manifest' | 'estimated' | 'none';
+
+/** The normal faces a photo was compared with, and where the sex and age choosing them came from. */
+export interface ChosenReferenceGroup {
+  /** The sex and age the group was chosen by (an estimated age under 18 counts as 18: the normal faces are adults). */
+  sex?: Sex;
+  age?: number;
+  sexFrom: ReferenceSource;
+  ageFrom: ReferenceSource;
+  /** The group in words ("normal women aged 30–44"): coarser than asked for when that group has too few faces. */
+  description: string;
+  /** Its number of normal faces. */
+  n: number;
+  /** The face network's estimate, when it chose the sex or the age. */
+  estimate?: SexAgeEstimate;
 }
 
 /** The sex and age a photo's normative reference group is chosen by, overriding its manifest's. */
@@ -114,25 +138,90 @@ export function admitFeatures(
 }
 
 /**
- * Scores the admitted photos and records the scores (one batch per screen). The reference group of
- * the normative score is the request's sex and age when given, else the manifest's.
+ * The sex and age choosing a photo's reference group, each from the first source that has a usable
+ * value: the request, the manifest row, the face network's estimate. An unusable manifest value
+ * keeps its warning, which says what is used instead.
+ */
+export function chooseSexAge(
+  request: ReferenceGroup,
+  covariates: Record<string, string>,
+  estimate: SexAgeEstimate | undefined,
+): Omit<ChosenReferenceGroup, 'description' | 'n'> & { warnings: CovariateWarning[] } {
+  const manifest = sexAgeOf(covariates);
+  const [sex, sexFrom] = firstGiven(request.sex, manifest.sex, estimate?.sex);
+  // The network reads some young adults as teenagers: their group is the youngest adult band.
+  const [age, ageFrom] = firstGiven(request.age, manifest.age, estimate && Math.max(18, estimate.age));
+  const instead = (field: 'sex' | 'age', from: ReferenceSource, value: string | number | undefined) =>
+    from === 'request'
+      ? `the ${field} given with the request (${value}) is used`
+      : from === 'estimated'
+        ? `the ${field} estimated from the face (${value}) is used`
+        : undefined;
+  const { warnings } = readSexAge(covariates, {
+    sex: instead('sex', sexFrom, sex),
+    age: instead('age', ageFrom, ageFrom === 'estimated' ? estimate?.age.toFixed(0) : age),
+  });
+  return {
+    ...(sex !== undefined ? { sex } : {}),
+    ...(age !== undefined ? { age } : {}),
+    sexFrom,
+    ageFrom,
+    ...(estimate && (sexFrom === 'estimated' || ageFrom === 'estimated') ? { estimate } : {}),
+    warnings,
+  };
+}
+
+/** The first value given, and where from: the request, the manifest, the estimate, or none. */
+function firstGiven<T>(request?: T, manifest?: T, estimated?: T): [T | undefined, ReferenceSource] {
+  if (request !== undefined) return [request, 'request'];
+  if (manifest !== undefined) return [manifest, 'manifest'];
+  if (estimated !== undefined) return [estimated, 'estimated'];
+  return [undefined, 'none'];
+}
+
+/**
+ * Scores the admitted photos and records the scores (one batch per screen). The normative score's
+ * reference group is chosen per field by {@link chooseSexAge} and recorded as `referenceGroup`.
  */
 export function scoreAdmitted(
   bundle: Bundle,
   admitted: readonly { prediction: PhotoPrediction; features: FaceFeatures }[],
   reference: ReferenceGroup = {},
 ): void {
-  const groups = admitted.map(({ prediction }) => {
-    const fromManifest = readSexAge(prediction.covariates);
-    if (fromManifest.warnings.length > 0) prediction.warnings = fromManifest.warnings;
-    return { sex: reference.sex ?? fromManifest.sex, age: reference.age ?? fromManifest.age };
+  const chosen = admitted.map(({ prediction, features }) => {
+    const { warnings, ...group } = chooseSexAge(reference, prediction.covariates, features.sexAge);
+    if (warnings.length > 0) prediction.warnings = warnings;
+    return group;
   });
   const scores: FaceScores[] = scoreFaces(
     bundle,
-    admitted.map((a, i) => ({ features: a.features, ...groups[i] })),
+    admitted.map((a, i) => ({ features: a.features, sex: chosen[i].sex, age: chosen[i].age })),
   );
   admitted.forEach(({ prediction }, i) => {
     Object.assign(prediction, scores[i]);
+    const normative = scores[i].normative;
+    if (normative)
+      prediction.referenceGroup = {
+        ...chosen[i],
+        description: normative.reference.description,
+        n: normative.reference.n,
+      };
     prediction.scored = true;
+  });
+}
+
+/**
+ * Whether any of these photos needs the network's sex and age estimate: the bundle has a normative
+ * model and neither the request nor the photo's manifest row gives both a usable sex and age.
+ */
+export function needsSexAgeEstimate(
+  bundle: Bundle,
+  photos: readonly { covariates: Record<string, string> }[],
+  reference: ReferenceGroup,
+): boolean {
+  if (!bundle.normative) return false;
+  return photos.some((p) => {
+    const manifest = sexAgeOf(p.covariates);
+    return (reference.sex ?? manifest.sex) === undefined || (reference.age ?? manifest.age) === undefined;
   });
 }

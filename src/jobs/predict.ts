@@ -14,6 +14,7 @@ import { openBundle, openCacheOf, type CacheRequest, type ModelRequest } from '.
 import {
   admitFeatures,
   checkReferenceGroup,
+  needsSexAgeEstimate,
   pendingPrediction,
   scoreAdmitted,
   type PhotoPrediction,
@@ -41,8 +42,8 @@ export interface PredictResult extends JobOutput {
 
 /**
  * Scores photos: each screen's calibrated probability and its decision at the bundle's threshold,
- * and the normative score (the face's deviation from normal faces of its sex and age band, from the
- * request's or the manifest's `sex` and `age`). Photos that cannot be scored (unreadable, no face,
+ * and the normative score (the face's deviation from normal faces of its sex and age band: per field
+ * the request's, else the manifest's, else the face network's estimate; `referenceGroup` says which). Photos that cannot be scored (unreadable, no face,
  * quality not admitted) are listed in place with the reason. Everything that can be refused (the
  * bundle, the inputs, the CSV path) is checked before the first photo.
  */
@@ -94,7 +95,12 @@ export async function predictPhotos(
   await run.timed('features', async () => {
     for await (const o of extractFeatureBatch(
       readable.map((r) => r.photo.file),
-      { sets: bundleFeatureSets(bundle), cache: options.cache, workers: options.workers },
+      {
+        sets: bundleFeatureSets(bundle),
+        sexAge: needsSexAgeEstimate(bundle, photos, options.reference ?? {}),
+        cache: options.cache,
+        workers: options.workers,
+      },
     )) {
       run.checkCancelled();
       const index = readable[o.index].index;
@@ -126,6 +132,10 @@ function predictionsFile(preds: readonly PhotoPrediction[], screens: readonly Sc
       'normative_cushing_percentile',
       'normative_acromegaly_percentile',
       'normative_reference',
+      'reference_sex',
+      'reference_sex_from',
+      'reference_age',
+      'reference_age_from',
       'top_region',
     );
   const rows = preds.map((p) => {
@@ -153,6 +163,11 @@ function predictionsFile(preds: readonly PhotoPrediction[], screens: readonly Sc
       row.normative_cushing_percentile = p.normative.conditions.cushing.percentile;
       row.normative_acromegaly_percentile = p.normative.conditions.acromegaly.percentile;
       row.normative_reference = `${p.normative.reference.stratum} (n=${p.normative.reference.n})`;
+      // Where the sex and age choosing the reference came from: request, manifest, estimated, none.
+      row.reference_sex = p.referenceGroup?.sex;
+      row.reference_sex_from = p.referenceGroup?.sexFrom;
+      row.reference_age = p.referenceGroup?.age;
+      row.reference_age_from = p.referenceGroup?.ageFrom;
       row.top_region = [...p.normative.regions].sort((a, b) => (b.percentile || 0) - (a.percentile || 0))[0]
         ?.region;
     }

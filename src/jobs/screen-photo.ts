@@ -16,9 +16,10 @@ import {
   type FaceFeatures,
   type FeatureCache,
 } from '../features/index.js';
-import { bundleFeatureSets, sexAgeOf, type Bundle } from '../model/index.js';
+import { bundleFeatureSets, type Bundle } from '../model/index.js';
 import {
   admitFeatures,
+  needsSexAgeEstimate,
   pendingPrediction,
   scoreAdmitted,
   type PhotoPrediction,
@@ -57,6 +58,7 @@ type FeatureOutcome =
 async function photoFeatures(
   input: string | Buffer,
   bundle: Bundle,
+  sexAge: boolean,
   cache?: FeatureCache,
 ): Promise<FeatureOutcome> {
   const file = typeof input === 'string' ? input : undefined;
@@ -64,10 +66,10 @@ async function photoFeatures(
     const sets = bundleFeatureSets(bundle);
     const bytes = await readPhotoBytes(input);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const hit = cache ? lookupCachedFeatures(cache, sha256, { sets }, file) : undefined;
+    const hit = cache ? lookupCachedFeatures(cache, sha256, { sets, sexAge }, file) : undefined;
     if (hit) return { ok: true, features: hit };
     const analysed = await analysePhoto(bytes, file);
-    const features = await featuresOfAnalysis(analysed.analysis, sets);
+    const features = await featuresOfAnalysis(analysed.analysis, sets, { sexAge });
     if (cache) storeFeatures(cache, features);
     return { ok: true, features, analysed };
   } catch (e) {
@@ -108,8 +110,9 @@ export async function screenPhoto(
   let analysed: AnalysedPhoto | undefined;
   let sha256: string | undefined;
   if (!input.problem) {
+    const sexAge = needsSexAgeEstimate(bundle, [input], options.reference);
     const found = await timed('features', () =>
-      photoFeatures('bytes' in photo ? photo.bytes : photo.file, bundle, options.cache),
+      photoFeatures('bytes' in photo ? photo.bytes : photo.file, bundle, sexAge, options.cache),
     );
     if (found.ok) sha256 = found.features.sha256;
     if (admitFeatures(p, found, ['pass', 'warn']) && found.ok) {
@@ -122,11 +125,8 @@ export async function screenPhoto(
   const result = toResult(p, topN);
   const explanations: ScreenedPhoto['explanations'] = [];
   if (p.scored) {
-    const fromManifest = sexAgeOf(p.covariates);
-    const covariates = {
-      sex: options.reference.sex ?? fromManifest.sex,
-      age: options.reference.age ?? fromManifest.age,
-    };
+    // The reference group the scores were given against (request > manifest > estimate).
+    const covariates = { sex: p.referenceGroup?.sex, age: p.referenceGroup?.age };
     for (const ex of options.explainers) {
       const name = ex.target.screen.name;
       // A withheld score is not a finding: there is nothing to explain.

@@ -5,7 +5,7 @@
 import { CONDITIONS, type Condition, type Reason } from '../core/index.js';
 import type { RankingLead } from '../explain/index.js';
 import { REGIONS, type QualityVerdict, type RegionName } from '../face/index.js';
-import type { PhotoPrediction } from './photo-scores.js';
+import type { ChosenReferenceGroup, PhotoPrediction } from './photo-scores.js';
 
 /** The main job's answer for one photo. */
 export interface ScreenResult {
@@ -42,7 +42,10 @@ export interface ScreenResult {
   driverMethod: Record<string, string>;
   /** Per screen: how clearly the first driver leads the next structure (`decisive` from 1.5 logits, see lead.ts). */
   driverLead: Record<string, RankingLead>;
+  /** The normal faces compared with, in words, with their number ("normal women aged 30–44 (n = 129)"). */
   reference?: string;
+  /** The same group, and where the sex and age choosing it came from (request, manifest, estimated, none). */
+  referenceGroup?: ChosenReferenceGroup;
   /** Figures written per screen: region importances painted on the photo, and the occlusion heatmap. */
   figures: Record<string, { regions: string; heatmap?: string }>;
 }
@@ -104,6 +107,7 @@ export function toResult(p: PhotoPrediction, topN: number): ScreenResult {
     reference: p.normative
       ? `${p.normative.reference.description} (n = ${p.normative.reference.n})`
       : undefined,
+    ...(p.referenceGroup ? { referenceGroup: p.referenceGroup } : {}),
     figures: {},
   };
 }

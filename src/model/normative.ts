@@ -36,9 +36,14 @@ function covariate(covariates: Record<string, string | undefined>, name: string)
  * `age`: years), undefined when absent or blank — the normative model then falls back to a coarser
  * group. A value that is present but unusable (`x`, `abc`, `-5`, `250`, a minor's age) is left out
  * the same way, with a warning that says so: silently comparing a face with the wrong group would
- * change its percentiles without a word.
+ * change its percentiles without a word. `instead` says, in words, what the caller uses in place of
+ * an unusable value (or of a minor's age) when it is not a coarser group (e.g. "the sex estimated
+ * from the face (female) is used").
  */
-export function readSexAge(covariates: Record<string, string | undefined>): {
+export function readSexAge(
+  covariates: Record<string, string | undefined>,
+  instead: { sex?: string; age?: string } = {},
+): {
   sex?: Sex;
   age?: number;
   warnings: CovariateWarning[];
@@ -53,14 +58,16 @@ export function readSexAge(covariates: Record<string, string | undefined>): {
       ? 'male'
       : undefined;
   if (s !== undefined && sex === undefined)
-    warn(`sex "${s}" is not female/f or male/m: compared with both sexes`);
+    warn(`sex "${s}" is not female/f or male/m: ${instead.sex ?? 'compared with both sexes'}`);
   const a = covariate(covariates, 'age');
   let age: number | undefined = a === undefined ? undefined : Number(a);
   if (a !== undefined && !(Number.isFinite(age) && age! >= 0 && age! <= 120)) {
-    warn(`age "${a}" is not a number of years from 0 to 120: compared with all ages`);
+    warn(`age "${a}" is not a number of years from 0 to 120: ${instead.age ?? 'compared with all ages'}`);
     age = undefined;
   } else if (age !== undefined && age < 18)
-    warn(`age ${age}: the normal faces are adults (18 and over): compared with all adult ages`);
+    warn(
+      `age ${age}: the normal faces are adults (18 and over): ${instead.age ?? 'compared with all adult ages'}`,
+    );
   return { sex, age, warnings };
 }
 

@@ -20,6 +20,7 @@ test('screen: a greyscale photo gets its colour-dependent screen withheld with a
     results: {
       file: string;
       reference?: string;
+      referenceGroup?: { sexFrom: string; ageFrom: string };
       warnings?: { code: string; message: string }[];
       conditions: Record<string, { screen?: unknown; withheld?: { code: string; message: string } }>;
     }[];
@@ -36,7 +37,15 @@ test('screen: a greyscale photo gets its colour-dependent screen withheld with a
     grey.warnings?.map((w) => w.code),
     ['invalid_covariate', 'invalid_covariate'],
   );
-  assert.match(grey.reference ?? '', /^all normal faces \(n = \d+\)/);
+  // Neither value could be used: the face network's estimate chooses the group, and says so.
+  assert.match(grey.warnings?.[0].message ?? '', /the sex estimated from the face \(female\) is used/);
+  assert.match(grey.warnings?.[1].message ?? '', /the age estimated from the face \(\d+\) is used/);
+  assert.match(grey.reference ?? '', /^normal women aged [\d–]+ \(n = \d+\)/);
+  assert.deepEqual([grey.referenceGroup?.sexFrom, grey.referenceGroup?.ageFrom], ['estimated', 'estimated']);
+  assert.deepEqual(
+    [colour.referenceGroup?.sexFrom, colour.referenceGroup?.ageFrom],
+    ['manifest', 'manifest'],
+  );
 
   // The text output says the same.
   const text = runCli(['screen', join(dir, 'manifest.csv'), '--no-cache']);
@@ -45,4 +54,8 @@ test('screen: a greyscale photo gets its colour-dependent screen withheld with a
     /screen result withheld — cushing not scored: \d+ of its features are missing \(a greyscale photo has no skin colour\)/,
   );
   assert.match(text.stdout, /warning: invalid_covariate: sex "x"/);
+  assert.match(
+    text.stdout,
+    /compared with: normal women aged [\d–]+ \(n = \d+\) — sex and age estimated from the face; give --sex and --age to choose/,
+  );
 });

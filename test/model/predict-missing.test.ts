@@ -47,9 +47,10 @@ test('a photo with an infinite feature is not scored (invalid_feature); the othe
     'faceres',
   ] as const;
   const other = join(import.meta.dirname, '..', '..', 'examples', 'female_agata.jpg');
-  // A cache entry whose first morphometric is infinite, as a degenerate measurement would give.
+  // A cache entry whose first morphometric is infinite, as a degenerate measurement would give
+  // (with the sex and age estimate the job asks for when no sex or age is given).
   const cache = new FeatureCache(':memory:');
-  const f = await computeFeatures(await readFile(PHOTO), { sets: [...new Set(sets)] }, PHOTO);
+  const f = await computeFeatures(await readFile(PHOTO), { sets: [...new Set(sets)], sexAge: true }, PHOTO);
   f.sets.morphometrics = Float64Array.from(f.sets.morphometrics!, (v, i) => (i === 0 ? Infinity : v));
   storeFeatures(cache, f);
   const [bad, good] = await predictPhotos({ model: bundle, inputs: [PHOTO, other], cache });
