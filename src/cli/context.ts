@@ -3,7 +3,7 @@
  * turned into a cancellation (the job stops between photos, its files whole), and the feature cache
  * the flags name.
  */
-import { defaultCachePath, type JobContext } from '../jobs/index.js';
+import { defaultCachePath, type JobContext, type Sex } from '../jobs/index.js';
 import type { Progress } from './progress.js';
 
 export function jobContext(progress?: Progress): JobContext {
@@ -18,6 +18,26 @@ export function jobContext(progress?: Progress): JobContext {
     signal: controller.signal,
     onProgress: progress ? (p) => progress.update(p) : undefined,
     onNote: (note) => console.error(`note: ${note}`),
+  };
+}
+
+/** The flags every scoring command shares (commands.ts `scoring`). */
+export interface ScoringFlags {
+  model?: string;
+  sex?: Sex;
+  age?: number;
+  cache?: string | boolean;
+  workers: number;
+}
+
+/** The part of a scoring job's request those flags make. */
+export function scoringRequest(flags: ScoringFlags) {
+  return {
+    model: flags.model,
+    sex: flags.sex,
+    age: flags.age,
+    workers: flags.workers,
+    cache: cacheRequest(flags.cache),
   };
 }
 

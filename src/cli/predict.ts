@@ -1,37 +1,24 @@
 /** `endoface predict`: runs the predict job and prints one line per photo (or JSON). */
 import { basename } from 'node:path';
-import { runPredict, type ChosenReferenceGroup, type Sex } from '../jobs/index.js';
-import { cacheRequest, jobContext } from './context.js';
+import { runPredict, type ChosenReferenceGroup } from '../jobs/index.js';
+import { jobContext, scoringRequest, type ScoringFlags } from './context.js';
 import { createProgress } from './progress.js';
 
-export interface PredictFlags {
-  model?: string;
+export interface PredictFlags extends ScoringFlags {
   csv?: string;
   json: boolean;
-  sex?: Sex;
-  age?: number;
-  cache?: string | false;
-  workers: number;
 }
 
 /** Exit 0 when at least one photo was scored. */
 export async function predictCommand(inputs: string[], flags: PredictFlags): Promise<number> {
   const progress = createProgress('predict');
-  const { predictions, bundle, files } = await runPredict(
-    {
-      inputs,
-      model: flags.model,
-      csv: flags.csv,
-      sex: flags.sex,
-      age: flags.age,
-      workers: flags.workers,
-      cache: cacheRequest(flags.cache),
-    },
+  const { predictions, bundle, files, run } = await runPredict(
+    { inputs, csv: flags.csv, ...scoringRequest(flags) },
     jobContext(progress),
   );
   progress.done();
   if (flags.json) {
-    console.log(JSON.stringify({ disclaimer: bundle.metadata.disclaimer, predictions }, null, 2));
+    console.log(JSON.stringify({ disclaimer: bundle.metadata.disclaimer, run, predictions }, null, 2));
     return predictions.some((p) => p.scored) ? 0 : 1;
   }
   console.log(bundle.metadata.disclaimer);

@@ -10,20 +10,14 @@ import {
   type ChosenReferenceGroup,
   type ScreenExplanation,
   type ScreenResult,
-  type Sex,
 } from '../jobs/index.js';
-import { cacheRequest, jobContext } from './context.js';
+import { jobContext, scoringRequest, type ScoringFlags } from './context.js';
 import { createProgress } from './progress.js';
 
-export interface ScreenFlags {
-  model?: string;
+export interface ScreenFlags extends ScoringFlags {
   out?: string;
   json: boolean;
   heatmap: ScreenExplanation;
-  sex?: Sex;
-  age?: number;
-  cache?: string | false;
-  workers: number;
 }
 
 /** "1st", "2nd", "3rd", "11th", "73rd" percentile. */
@@ -37,16 +31,7 @@ export function ordinalPercentile(p: number): string {
 export async function screenCommand(inputs: string[], flags: ScreenFlags): Promise<number> {
   const progress = createProgress('screen');
   const { results, bundle, run } = await runScreen(
-    {
-      inputs,
-      model: flags.model,
-      out: flags.out,
-      explain: flags.heatmap,
-      sex: flags.sex,
-      age: flags.age,
-      workers: flags.workers,
-      cache: cacheRequest(flags.cache),
-    },
+    { inputs, out: flags.out, explain: flags.heatmap, ...scoringRequest(flags) },
     jobContext(progress),
   );
   progress.done();
