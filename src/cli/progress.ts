@@ -40,7 +40,7 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
       lastStage = stage;
       lastLine = now;
       stream.write(
-        `${label}: ${stage} ${done}/${total}, ${elapsed.toFixed(0)} s${done > 0 && done < total ? `, ~${eta.toFixed(0)} s left` : ''}\n`,
+        `${label}${stage === label ? '' : ` ${stage}`}: ${done}/${total}, ${elapsed.toFixed(0)} s${done > 0 && done < total ? `, ~${eta.toFixed(0)} s left` : ''}\n`,
       );
     },
     done() {

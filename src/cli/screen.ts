@@ -121,8 +121,10 @@ export function referenceSource(g: ChosenReferenceGroup | undefined): string {
  * A note on a scored screen whose features were partly missing, when filling them moves its
  * probability noticeably (≥ 0.05 between the 5th and 95th percentiles of plausible fills).
  */
-function missingNote(m: { count: number; probabilityRange?: [number, number] } | undefined): string {
+function missingNote(
+  m: { count: number; sets: string[]; probabilityRange?: [number, number] } | undefined,
+): string {
   const range = m?.probabilityRange;
   if (!m || !range || range[1] - range[0] < 0.05) return '';
-  return ` (${m.count} features could not be measured on this photo; with plausible values the probability is ${range[0].toFixed(2)}–${range[1].toFixed(2)}, the decision unchanged)`;
+  return ` (${m.count} ${m.sets.join(' and ')} features could not be measured on this photo; with plausible values the probability is ${range[0].toFixed(2)}–${range[1].toFixed(2)}, the decision unchanged)`;
 }

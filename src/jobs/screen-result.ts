@@ -25,7 +25,7 @@ export interface ScreenResult {
           decision: string;
           threshold: number;
           /** Features missing on this photo and filled with training means (the decision holds without them). */
-          missingFeatures?: { count: number; probabilityRange?: [number, number] };
+          missingFeatures?: { count: number; sets: string[]; probabilityRange?: [number, number] };
         };
         /** Why the screen's result is not given for this photo (its decision hinges on missing features). */
         withheld?: Reason;
@@ -70,6 +70,8 @@ export function toResult(p: PhotoPrediction, topN: number): ScreenResult {
                 ? {
                     missingFeatures: {
                       count: missing.missing.length,
+                      // The feature sets they belong to (`colourmap.r3c4_a` → colourmap).
+                      sets: [...new Set(missing.missing.map((name) => name.split('.')[0]))],
                       probabilityRange: missing.probabilityRange,
                     },
                   }
