@@ -44,6 +44,14 @@ const scoring = (command: Command): Command =>
   command
     .addOption(sexOption())
     .addOption(ageOption())
+    .addOption(
+      new Option(
+        '--admit <list>',
+        'quality statuses scored, comma-separated; add reject to score photos that fail a check you understand (the result says so)',
+      )
+        .default(['pass', 'warn'], 'pass,warn')
+        .argParser(list('--admit', QUALITY)),
+    )
     .addOption(workersOption(0))
     .addOption(cacheOption())
     .addOption(noCacheOption());

@@ -3,7 +3,7 @@
  * turned into a cancellation (the job stops between photos, its files whole), and the feature cache
  * the flags name.
  */
-import { defaultCachePath, type JobContext, type Sex } from '../jobs/index.js';
+import { defaultCachePath, type JobContext, type QualityStatus, type Sex } from '../jobs/index.js';
 import type { Progress } from './progress.js';
 
 export function jobContext(progress?: Progress): JobContext {
@@ -24,6 +24,7 @@ export function jobContext(progress?: Progress): JobContext {
 /** The flags every scoring command shares (commands.ts `scoring`). */
 export interface ScoringFlags {
   model?: string;
+  admit: QualityStatus[];
   sex?: Sex;
   age?: number;
   cache?: string | boolean;
@@ -34,6 +35,7 @@ export interface ScoringFlags {
 export function scoringRequest(flags: ScoringFlags) {
   return {
     model: flags.model,
+    admit: flags.admit,
     sex: flags.sex,
     age: flags.age,
     workers: flags.workers,

@@ -35,7 +35,7 @@ export async function predictCommand(inputs: string[], flags: PredictFlags): Pro
           ` vs ${p.normative.reference.description}${estimatedNote(p.referenceGroup)}`,
       );
     console.log(
-      `${basename(p.file)}  [${p.quality?.status ?? 'not read'}]  ${p.scored ? parts.join('; ') : `not scored — ${p.notScored?.code}: ${p.notScored?.message}`}`,
+      `${basename(p.file)}  [${p.quality?.status ?? 'not read'}${p.admittedDespite ? ', scored by --admit' : ''}]  ${p.scored ? parts.join('; ') : `not scored — ${p.notScored?.code}: ${p.notScored?.message}`}`,
     );
     for (const w of p.warnings ?? []) console.log(`  warning: ${w.code}: ${w.message}`);
   }

@@ -54,6 +54,10 @@ export async function screenCommand(inputs: string[], flags: ScreenFlags): Promi
 function photoSummary(r: ScreenResult): string {
   const reasons = r.quality?.reasons.length ? ` (${r.quality.reasons.map((x) => x.code).join(', ')})` : '';
   const lines = [`${basename(r.file)}  photo quality: ${r.quality?.status ?? 'not read'}${reasons}`];
+  if (r.admittedDespite)
+    lines.push(
+      `  SCORED ALTHOUGH THE QUALITY CHECK REJECTED IT (--admit reject): read every number below knowing why (${r.admittedDespite.reasons.join(', ')})`,
+    );
   if (!r.scored) {
     lines.push(`  not scored — ${r.notScored?.code}: ${r.notScored?.message}`, '');
     return lines.join('\n');

@@ -33,6 +33,12 @@ export interface PhotoPrediction {
   scored: boolean;
   /** Why the photo was not scored: unreadable (`file_not_found`, `corrupt_image`, …), `no_face`, `quality_rejected`, `invalid_feature`. */
   notScored?: Reason;
+  /**
+   * Scored although the quality check rejected the photo, because the request admitted rejected
+   * photos (`admit` with `reject`): the reasons the check gave. Its scores are not a finding until
+   * someone who knows why the check failed has looked at the photo.
+   */
+  admittedDespite?: { status: 'reject'; reasons: string[] };
   screens: Record<string, ScreenPrediction>;
   /** Screens not reported for this photo because their decision hinges on missing features. */
   withheld?: Record<string, WithheldScreen>;
@@ -134,7 +140,34 @@ export function admitFeatures(
     p.notScored = { code: 'invalid_feature', message: `${bad} has an infinite value on this photo` };
     return false;
   }
+  if (f.quality.status === 'reject')
+    p.admittedDespite = {
+      status: 'reject',
+      reasons: f.quality.reasons.filter((r) => r.severity === 'reject').map((r) => r.code),
+    };
   return true;
+}
+
+/** The quality statuses a job scores by default: a rejected photo only when the request admits it. */
+export const DEFAULT_ADMIT: readonly QualityStatus[] = ['pass', 'warn'];
+
+/**
+ * Checks a request's `admit` list before any work.
+ *
+ * @throws `invalid_option` for an empty list or an unknown status
+ */
+export function checkAdmit(admit: readonly QualityStatus[] | undefined): readonly QualityStatus[] {
+  if (admit === undefined) return DEFAULT_ADMIT;
+  if (admit.length === 0)
+    throw new EndofaceError(
+      'invalid_option',
+      'admit is empty: give the quality statuses to score (pass, warn, reject)',
+      {
+        parameter: 'admit',
+        value: admit,
+      },
+    );
+  return admit.map((a) => lookUpOption('admit', a, ['pass', 'warn', 'reject'] as const));
 }
 
 /**

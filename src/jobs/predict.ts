@@ -13,6 +13,8 @@ import { bundleFeatureSets, type Bundle, type ScreenMetadata } from '../model/in
 import { openBundle, openCacheOf, type CacheRequest, type ModelRequest } from './resources.js';
 import {
   admitFeatures,
+  checkAdmit,
+  DEFAULT_ADMIT,
   checkReferenceGroup,
   needsSexAgeEstimate,
   pendingPrediction,
@@ -50,6 +52,7 @@ export interface PredictResult extends JobOutput {
 export async function runPredict(request: PredictRequest, context: JobContext = {}): Promise<PredictResult> {
   const run = startRun(context);
   const reference = checkReferenceGroup({ sex: request.sex, age: request.age });
+  const admit = checkAdmit(request.admit);
   const bundle = await run.timed('load', () => openBundle(request.model));
   const resolved = await resolvePhotoInputs(request.inputs);
   for (const note of resolved.notes) run.note(note);
@@ -62,7 +65,7 @@ export async function runPredict(request: PredictRequest, context: JobContext = 
     const predictions = await predictPhotos(bundle, resolved.photos, {
       cache: cache.cache,
       workers: run.workers(request.workers, 0),
-      admit: request.admit,
+      admit,
       reference,
       run,
     });
@@ -86,7 +89,7 @@ export async function predictPhotos(
   },
 ): Promise<PhotoPrediction[]> {
   const { run } = options;
-  const admit = options.admit ?? ['pass', 'warn'];
+  const admit = options.admit ?? DEFAULT_ADMIT;
   const predictions = photos.map(pendingPrediction);
   const readable = readablePhotos(photos);
   const admitted: { index: number; prediction: PhotoPrediction; features: FaceFeatures }[] = [];
@@ -124,7 +127,14 @@ export async function predictPhotos(
 function predictionsFile(preds: readonly PhotoPrediction[], screens: readonly ScreenMetadata[]): string {
   // `label`/`score` follow the evaluate format when the bundle has one binary screen.
   const binary = screens.length === 1 && screens[0].classes.length === 2 ? screens[0] : undefined;
-  const columns = ['scored', 'not_scored_reason', 'quality', 'quality_reasons', 'warnings'];
+  const columns = [
+    'scored',
+    'admitted_despite_quality',
+    'not_scored_reason',
+    'quality',
+    'quality_reasons',
+    'warnings',
+  ];
   for (const s of screens) columns.push(`${s.name}_probability`, `${s.name}_decision`, `${s.name}_withheld`);
   const hasNormative = preds.some((p) => p.normative);
   if (hasNormative)
@@ -148,6 +158,7 @@ function predictionsFile(preds: readonly PhotoPrediction[], screens: readonly Sc
           : p.label,
       score: binary ? p.screens[binary.name]?.probability : undefined,
       scored: p.scored,
+      admitted_despite_quality: p.admittedDespite?.reasons.join(' '),
       not_scored_reason: p.notScored?.code,
       quality: p.quality?.status ?? 'error',
       quality_reasons: p.quality?.reasons.map((r) => `${r.code}:${r.severity}`).join(' '),

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { isEndofaceError, type Reason } from '../core/index.js';
 import type { PhotoInput } from '../data/index.js';
+import type { QualityStatus } from '../face/index.js';
 import { createExplainer, type AnalysedPhoto, type Explainer, type ExplainResult } from '../explain/index.js';
 import {
   analysePhoto,
@@ -19,6 +20,7 @@ import {
 import { bundleFeatureSets, type Bundle } from '../model/index.js';
 import {
   admitFeatures,
+  DEFAULT_ADMIT,
   needsSexAgeEstimate,
   pendingPrediction,
   scoreAdmitted,
@@ -31,6 +33,7 @@ import { toResult, type ScreenResult } from './screen-result.js';
 export function createScreenExplainers(
   bundle: Bundle,
   heatmap: 'none' | 'coarse' | 'fine',
+  admit: readonly QualityStatus[] = DEFAULT_ADMIT,
 ): Promise<Explainer[]> {
   return Promise.all(
     bundle.metadata.screens
@@ -43,6 +46,7 @@ export function createScreenExplainers(
           saliency: false,
           sanity: false,
           workers: 0,
+          admit: [...admit],
         }),
       ),
   );
@@ -89,6 +93,8 @@ export interface ScreenedPhoto {
 
 export interface ScreenPhotoOptions {
   bundle: Bundle;
+  /** Quality statuses scored (default pass and warn); the explainers must admit the same. */
+  admit?: readonly QualityStatus[];
   explainers: readonly Explainer[];
   cache?: FeatureCache;
   reference: ReferenceGroup;
@@ -115,7 +121,7 @@ export async function screenPhoto(
       photoFeatures('bytes' in photo ? photo.bytes : photo.file, bundle, sexAge, options.cache),
     );
     if (found.ok) sha256 = found.features.sha256;
-    if (admitFeatures(p, found, ['pass', 'warn']) && found.ok) {
+    if (admitFeatures(p, found, options.admit ?? DEFAULT_ADMIT) && found.ok) {
       analysed = found.analysed;
       await timed('scores', async () =>
         scoreAdmitted(bundle, [{ prediction: p, features: found.features }], options.reference),

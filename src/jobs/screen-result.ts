@@ -14,6 +14,8 @@ export interface ScreenResult {
   scored: boolean;
   /** Why the photo was not scored: unreadable (`file_not_found`, `corrupt_image`, …), `no_face`, `quality_rejected`, `invalid_feature`. */
   notScored?: Reason;
+  /** Scored although the quality check rejected the photo, because the request admitted it: the check's reasons. */
+  admittedDespite?: { status: 'reject'; reasons: string[] };
   /** Per condition: the normative score (deviation from normal faces, no patient data needed) and the trained screen. */
   conditions: Partial<
     Record<
@@ -100,6 +102,7 @@ export function toResult(p: PhotoPrediction, topN: number): ScreenResult {
     quality: p.quality,
     scored: p.scored,
     ...(p.notScored ? { notScored: p.notScored } : {}),
+    ...(p.admittedDespite ? { admittedDespite: p.admittedDespite } : {}),
     ...(p.warnings ? { warnings: p.warnings } : {}),
     conditions,
     topRegions,

@@ -8,11 +8,17 @@
 import { join } from 'node:path';
 import { resolvePhotoInputs, type PhotoInput } from '../data/index.js';
 import { explanationFigures } from '../explain/index.js';
+import type { QualityStatus } from '../face/index.js';
 import type { FeatureCache } from '../features/index.js';
 import { prepareOutputDir, sameContentNote, uniqueStems } from '../io/index.js';
 import type { Bundle } from '../model/index.js';
 import { lookUpOption } from '../util/index.js';
-import { checkReferenceGroup, type PhotoPrediction, type ReferenceGroup } from './photo-scores.js';
+import {
+  checkAdmit,
+  checkReferenceGroup,
+  type PhotoPrediction,
+  type ReferenceGroup,
+} from './photo-scores.js';
 import { predictPhotos } from './predict.js';
 import { openBundle, openCacheOf, type CacheRequest, type ModelRequest } from './resources.js';
 import { startRun, type JobContext, type JobOutput, type Run } from './run.js';
@@ -40,6 +46,11 @@ export interface ScreenRequest extends ModelRequest, CacheRequest, ReferenceGrou
   workers?: number;
   /** Regions listed per photo (most unusual, strongest drivers). Default 3. */
   topRegions?: number;
+  /**
+   * Quality statuses scored. Default pass and warn; add `reject` to score a photo that fails a check
+   * the user understands (masked eyes, say) — its result then says so (`admittedDespite`).
+   */
+  admit?: readonly QualityStatus[];
 }
 
 export interface ScreenJobResult extends JobOutput {
@@ -55,6 +66,7 @@ export async function runScreen(request: ScreenRequest, context: JobContext = {}
   const run = startRun(context);
   const mode0 = lookUpOption('explain', request.explain ?? 'regions', SCREEN_EXPLANATIONS);
   const reference = checkReferenceGroup({ sex: request.sex, age: request.age });
+  const admit = checkAdmit(request.admit);
   const bundle = await run.timed('load', () => openBundle(request.model));
   const { out } = request;
   // The figures of an earlier run into the same folder are not photos to score.
@@ -77,6 +89,7 @@ export async function runScreen(request: ScreenRequest, context: JobContext = {}
         cache: cache.cache,
         workers: run.workers(request.workers, 0),
         reference,
+        admit,
         run,
       });
       results = preds.map((p) => toResult(p, topN));
@@ -91,6 +104,7 @@ export async function runScreen(request: ScreenRequest, context: JobContext = {}
         cache: cache.cache,
         reference,
         topN,
+        admit,
         run,
       });
   } finally {
@@ -131,12 +145,13 @@ async function screenAndExplain(
     cache?: FeatureCache;
     reference: ReferenceGroup;
     topN: number;
+    admit: readonly QualityStatus[];
     run: Run;
   },
 ): Promise<ScreenResult[]> {
   const { run, out } = options;
   const explainers = await run.timed('load', () =>
-    createScreenExplainers(bundle, options.mode === 'regions' ? 'none' : options.mode),
+    createScreenExplainers(bundle, options.mode === 'regions' ? 'none' : options.mode, options.admit),
   );
   const stems = uniqueStems(photos.map((p) => p.file));
   const hashes: (string | undefined)[] = photos.map(() => undefined);
@@ -148,6 +163,7 @@ async function screenAndExplain(
         bundle,
         explainers,
         cache: options.cache,
+        admit: options.admit,
         reference: options.reference,
         topN: options.topN,
         timed: run.timed,

@@ -13,7 +13,8 @@
  */
 import type { Explainer } from '../explain/index.js';
 import type { Bundle } from '../model/index.js';
-import { checkReferenceGroup, type ReferenceGroup } from './photo-scores.js';
+import type { QualityStatus } from '../face/index.js';
+import { checkAdmit, checkReferenceGroup, type ReferenceGroup } from './photo-scores.js';
 import { openBundle, openCacheOf, type CacheRequest, type ModelRequest } from './resources.js';
 import { createScreenExplainers, screenPhoto } from './screen-photo.js';
 import type { ScreenResult } from './screen-result.js';
@@ -23,6 +24,8 @@ export interface ScreenerOptions extends ModelRequest, CacheRequest {
   explain?: boolean;
   /** Regions listed per photo. Default 3. */
   topRegions?: number;
+  /** Quality statuses scored (default pass and warn; add `reject` to score photos the check rejects). */
+  admit?: readonly QualityStatus[];
 }
 
 export interface Screener {
@@ -36,9 +39,10 @@ export interface Screener {
 }
 
 export async function createScreener(options: ScreenerOptions = {}): Promise<Screener> {
+  const admit = checkAdmit(options.admit);
   const bundle = await openBundle(options.model);
   const explainers: Explainer[] =
-    options.explain === false ? [] : await createScreenExplainers(bundle, 'none');
+    options.explain === false ? [] : await createScreenExplainers(bundle, 'none', admit);
   const cache = openCacheOf(options.cache);
   return {
     bundle,
@@ -51,6 +55,7 @@ export async function createScreener(options: ScreenerOptions = {}): Promise<Scr
         explainers,
         cache: cache.cache,
         reference: checked,
+        admit,
         topN: options.topRegions ?? 3,
       });
       return result;
